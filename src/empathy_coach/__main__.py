@@ -1,0 +1,3 @@
+from empathy_coach.cli import main
+
+main()

@@ -1,0 +1,224 @@
+"""Load one bank, rubric, lexicon or answers file: parse, convert, then check what a schema cannot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from msgspec import Struct
+
+from empathy_coach.banks import models as m
+from empathy_coach.banks.regex import regex_problem
+from empathy_coach.banks.validate import convert
+from empathy_coach.banks.yamlsource import Document, load_document, parse
+from empathy_coach.problems import InputError, Problem
+
+T = TypeVar("T", bound=Struct)
+
+
+@dataclass
+class Loaded(Generic[T]):
+    """A validated document, where it came from, and the warnings it raised."""
+
+    value: T
+    document: Document
+    source: str = "explicit"
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+
+def detect_kind(doc: Document, path: Path | None = None) -> str:
+    """Which kind of file this is, from its keys first and its folder second."""
+    data = doc.data
+    if isinstance(data, dict):
+        if "scenarios" in data:
+            return "bank"
+        if "rules" in data or "pass_score" in data:
+            return "rubric"
+        if "emotions" in data or "phrases" in data:
+            return "lexicon"
+        if "answers" in data or "student" in data:
+            return "answers"
+    folder = path.parent.name if path is not None else ""
+    return {"rubrics": "rubric", "lexicons": "lexicon"}.get(folder, "bank")
+
+
+def load_file(path: Path, kind: str | None = None, source: str = "explicit", display: str | None = None) -> Loaded:
+    doc = load_document(path, display)
+    return load_parsed(doc, kind or detect_kind(doc, path), source)
+
+
+def load_text(text: str, name: str, kind: str) -> Loaded:
+    return load_parsed(parse(text, name), kind)
+
+
+def load_parsed(doc: Document, kind: str, source: str = "explicit") -> Loaded:
+    if not isinstance(doc.data, dict):
+        raise InputError([doc.problem((), f"expected a YAML mapping at the top of the {kind} file, found {_shape(doc.data)}")])
+    value = convert(doc, m.DOCUMENT_TYPES[kind])
+    problems: list[Problem] = []
+    checker = _SEMANTIC_CHECKS.get(kind)
+    if checker:
+        checker(doc, value, problems)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise InputError(sorted(problems))
+    return Loaded(value, doc, source, [p for p in problems if p.level != "error"])
+
+
+def _shape(data: object) -> str:
+    if isinstance(data, list):
+        return "a list"
+    if isinstance(data, str):
+        return "a single string"
+    return type(data).__name__
+
+
+def load_bank(path: str | Path) -> m.Bank:
+    """Python API: one validated bank."""
+    return load_file(Path(path), "bank").value
+
+
+# ---------------------------------------------------------------- semantic checks
+
+
+def _check_bank(doc: Document, bank: m.Bank, problems: list[Problem]) -> None:
+    seen: dict[str, int] = {}
+    for s_index, scenario in enumerate(bank.scenarios):
+        where = ("scenarios", s_index)
+        if scenario.id in seen:
+            problems.append(doc.problem(where + ("id",), f"scenario id '{scenario.id}' is used twice in this bank (first at scenarios[{seen[scenario.id]}])", "duplicate-id"))
+        seen.setdefault(scenario.id, s_index)
+        _check_turns(doc, scenario, where, problems)
+
+
+def _check_turns(doc: Document, scenario: m.Scenario, where: tuple, problems: list[Problem]) -> None:
+    ids: dict[str, int] = {}
+    for t_index, turn in enumerate(scenario.turns):
+        if turn.id in ids:
+            problems.append(doc.problem(where + ("turns", t_index, "id"), f"turn id '{turn.id}' is used twice in scenario '{scenario.id}'", "duplicate-id"))
+        ids.setdefault(turn.id, t_index)
+    for t_index, turn in enumerate(scenario.turns):
+        here = where + ("turns", t_index)
+        for b_index, branch in enumerate(turn.branches()):
+            if branch.goto != m.END and branch.goto not in ids:
+                place = here + ("next",) + ((b_index, "goto") if isinstance(turn.next, list) else ())
+                hint = _close(branch.goto, list(ids) + [m.END])
+                problems.append(doc.problem(place, f"expected a turn id of scenario '{scenario.id}' or 'end', found '{branch.goto}'{hint}", "branching"))
+        if turn.skill == "double_sided_reflection" and len(turn.sides) != 2:
+            problems.append(doc.problem(here, f"a double-sided turn should name its two sides in 'sides', found {len(turn.sides)}", "sides", level="warning"))
+        for e_index, example in enumerate(turn.examples):
+            if example.min_score is not None and example.max_score is not None and example.min_score > example.max_score:
+                problems.append(doc.problem(here + ("examples", e_index), f"min_score {example.min_score:g} is above max_score {example.max_score:g}", "example"))
+    if any(p.code == "branching" and p.level == "error" for p in problems):
+        return
+    successors = turn_successors(scenario)
+    reachable = _reach(scenario.turns[0].id, successors)
+    for t_index, turn in enumerate(scenario.turns):
+        if turn.id not in reachable:
+            problems.append(doc.problem(where + ("turns", t_index, "id"), f"turn '{turn.id}' can never be reached from the first turn", "unreachable"))
+    for t_index, turn in enumerate(scenario.turns):
+        if turn.id in reachable and m.END not in _reach(turn.id, successors):
+            problems.append(doc.problem(where + ("turns", t_index, "next"), f"turn '{turn.id}' is in a cycle with no way to the end", "cycle"))
+
+
+def turn_successors(scenario: m.Scenario) -> dict[str, list[str]]:
+    """Every turn id -> the ids (or 'end') that can follow it."""
+    out: dict[str, list[str]] = {}
+    for index, turn in enumerate(scenario.turns):
+        following = scenario.turns[index + 1].id if index + 1 < len(scenario.turns) else m.END
+        branches = turn.branches()
+        targets = [b.goto for b in branches]
+        if not any(b.when == "always" for b in branches):
+            targets.append(following)
+        out[turn.id] = targets
+    return out
+
+
+def _reach(start: str, successors: dict[str, list[str]]) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in successors.get(stack.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _close(word: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _check_rubric(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> None:
+    ids: dict[str, int] = {}
+    for index, rule in enumerate(rubric.rules):
+        if rule.id in ids:
+            problems.append(doc.problem(("rules", index, "id"), f"rule id '{rule.id}' is used twice", "duplicate-id"))
+        ids.setdefault(rule.id, index)
+    for index, rule in enumerate(rubric.rules):
+        where = ("rules", index)
+        if isinstance(rule, (m.AllOfRule, m.AnyOfRule)):
+            for r_index, ref in enumerate(rule.rules):
+                if ref not in ids:
+                    problems.append(doc.problem(where + ("rules", r_index), f"expected the id of a rule in this rubric, found '{ref}'{_close(ref, list(ids))}", "reference"))
+                elif ref == rule.id:
+                    problems.append(doc.problem(where + ("rules", r_index), f"rule '{rule.id}' refers to itself", "reference"))
+        lexicon = getattr(rule, "lexicon", None)
+        if lexicon is not None and lexicon not in rubric.lexicons:
+            problems.append(doc.problem(where + ("lexicon",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found '{lexicon}'", "reference"))
+        if isinstance(rule, m.PatternRule):
+            if not rule.phrases and not rule.regex:
+                problems.append(doc.problem(where, "a 'pattern' rule needs 'phrases' or 'regex'", "schema"))
+            for r_index, pattern in enumerate(rule.regex):
+                reason = regex_problem(pattern)
+                if reason:
+                    problems.append(doc.problem(where + ("regex", r_index), reason, "regex"))
+        if isinstance(rule, m.LengthRule) and rule.min_words is not None and rule.max_words is not None and rule.min_words > rule.max_words:
+            problems.append(doc.problem(where, f"min_words {rule.min_words} is above max_words {rule.max_words}", "schema"))
+    _check_composition_cycles(doc, rubric, problems)
+
+
+def _check_composition_cycles(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> None:
+    children = {r.id: list(r.rules) for r in rubric.rules if isinstance(r, (m.AllOfRule, m.AnyOfRule))}
+    for index, rule in enumerate(rubric.rules):
+        if rule.id not in children:
+            continue
+        stack, seen = list(children[rule.id]), set()
+        while stack:
+            ref = stack.pop()
+            if ref == rule.id:
+                problems.append(doc.problem(("rules", index, "rules"), f"rule '{rule.id}' is part of a cycle of compositions", "reference"))
+                break
+            if ref not in seen:
+                seen.add(ref)
+                stack.extend(children.get(ref, []))
+
+
+def _check_lexicon(doc: Document, lexicon: m.Lexicon, problems: list[Problem]) -> None:
+    owner: dict[str, str] = {}
+    for family, words in lexicon.emotions.items():
+        for word in words:
+            key = word.lower()
+            if key in owner and owner[key] != family:
+                problems.append(doc.problem(("emotions", family, word), f"'{word}' is in two families: '{owner[key]}' and '{family}'", "lexicon", key=True, level="warning"))
+            owner.setdefault(key, family)
+
+
+def _check_answers(doc: Document, answers: m.AnswersFile, problems: list[Problem]) -> None:
+    return None
+
+
+_SEMANTIC_CHECKS = {
+    "bank": _check_bank,
+    "rubric": _check_rubric,
+    "lexicon": _check_lexicon,
+    "answers": _check_answers,
+}

@@ -1,0 +1,369 @@
+"""Typed models of the YAML files people edit: banks, scenarios, turns, rubrics, rules, lexicons.
+
+Defaults keep small files small: a turn needs only `id` and `client`. Every struct forbids
+unknown fields so that a typo in a key is an error with a location, never silently ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+import msgspec
+from msgspec import Meta, Struct, field
+
+BEHAVIOUR_CODES: tuple[str, ...] = (
+    "complex_reflection",
+    "simple_reflection",
+    "open_question",
+    "closed_question",
+    "giving_information",
+    "persuade",
+    "persuade_with_permission",
+    "affirm",
+    "seek_collaboration",
+    "emphasize_autonomy",
+    "confront",
+    "other",
+)
+Behaviour = Literal[
+    "complex_reflection",
+    "simple_reflection",
+    "open_question",
+    "closed_question",
+    "giving_information",
+    "persuade",
+    "persuade_with_permission",
+    "affirm",
+    "seek_collaboration",
+    "emphasize_autonomy",
+    "confront",
+    "other",
+]
+
+ROADBLOCKS: tuple[str, ...] = (
+    "ordering",
+    "warning",
+    "advising",
+    "persuading",
+    "moralizing",
+    "disagreeing",
+    "judging",
+    "praising",
+    "reassuring",
+    "interpreting",
+    "questioning",
+    "withdrawing",
+)
+Roadblock = Literal[
+    "ordering",
+    "warning",
+    "advising",
+    "persuading",
+    "moralizing",
+    "disagreeing",
+    "judging",
+    "praising",
+    "reassuring",
+    "interpreting",
+    "questioning",
+    "withdrawing",
+]
+
+Skill = Literal[
+    "reflect_feeling",
+    "reflect_content",
+    "complex_reflection",
+    "double_sided_reflection",
+    "summary",
+    "validation",
+    "notice_nonverbal",
+]
+SKILLS: tuple[str, ...] = Skill.__args__  # type: ignore[attr-defined]
+
+Difficulty = Literal["beginner", "intermediate", "advanced"]
+DIFFICULTIES: tuple[str, ...] = Difficulty.__args__  # type: ignore[attr-defined]
+
+Level = Literal["error", "warning", "suggestion"]
+
+# What a branch of `next` can test about the scored reply.
+BranchCondition = Literal[
+    "always",
+    "reflection",
+    "question",
+    "roadblock",
+    "passed",
+    "failed",
+    "complex_reflection",
+    "simple_reflection",
+    "open_question",
+    "closed_question",
+    "giving_information",
+    "persuade",
+    "persuade_with_permission",
+    "affirm",
+    "seek_collaboration",
+    "emphasize_autonomy",
+    "confront",
+    "other",
+]
+END = "end"
+
+NonEmptyStr = Annotated[str, Meta(min_length=1)]
+Identifier = Annotated[
+    str,
+    Meta(
+        pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        description="lower-case letters, digits, '-', '_' or '.'",
+    ),
+]
+Weight = Annotated[float, Meta(ge=0)]
+
+
+class Base(Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    pass
+
+
+# ---------------------------------------------------------------- scenario banks
+
+
+class ContentPoint(Base):
+    """A key point a reflection should carry, with words that count as saying it."""
+
+    text: NonEmptyStr
+    synonyms: list[str] = field(default_factory=list)
+
+
+class Exemplar(Base):
+    """A model reply, shown on request, labelled with the behaviour it demonstrates."""
+
+    reply: NonEmptyStr
+    behaviour: Behaviour = "complex_reflection"
+    note: str = ""
+
+
+class Example(Base):
+    """A reply with what the rubric must make of it: `check` runs these as tests."""
+
+    reply: NonEmptyStr
+    passed: bool | None = None
+    behaviour: Behaviour | None = None
+    roadblocks: list[Roadblock] = field(default_factory=list)
+    min_score: Annotated[float, Meta(ge=0, le=100)] | None = None
+    max_score: Annotated[float, Meta(ge=0, le=100)] | None = None
+    note: str = ""
+
+
+class Branch(Base):
+    """One arm of a turn's branching: the first arm whose condition holds picks the next turn."""
+
+    goto: NonEmptyStr
+    when: BranchCondition = "always"
+
+
+class Turn(Base):
+    id: Identifier
+    client: NonEmptyStr
+    nonverbal: str | None = None
+    skill: Skill = "reflect_feeling"
+    emotions: list[NonEmptyStr] = field(default_factory=list)
+    content: list[Union[str, ContentPoint]] = field(default_factory=list)
+    sides: list[Union[str, ContentPoint]] = field(default_factory=list)
+    exemplars: list[Union[str, Exemplar]] = field(default_factory=list)
+    hints: list[NonEmptyStr] = field(default_factory=list)
+    next: Union[str, list[Branch], None] = None
+    examples: list[Example] = field(default_factory=list)
+
+    def content_points(self) -> list[ContentPoint]:
+        return [as_content_point(c) for c in self.content]
+
+    def side_points(self) -> list[ContentPoint]:
+        return [as_content_point(c) for c in self.sides]
+
+    def exemplar_list(self) -> list[Exemplar]:
+        return [Exemplar(reply=e) if isinstance(e, str) else e for e in self.exemplars]
+
+    def branches(self) -> list[Branch]:
+        if self.next is None:
+            return []
+        if isinstance(self.next, str):
+            return [Branch(goto=self.next)]
+        return list(self.next)
+
+
+def as_content_point(value: str | ContentPoint) -> ContentPoint:
+    return ContentPoint(text=value) if isinstance(value, str) else value
+
+
+class Scenario(Base):
+    id: Identifier
+    title: NonEmptyStr
+    setting: str = ""
+    tags: list[NonEmptyStr] = field(default_factory=list)
+    difficulty: Difficulty = "beginner"
+    rubric: str | None = None
+    turns: Annotated[list[Turn], Meta(min_length=1)] = field(default_factory=list)
+
+    def turn(self, turn_id: str) -> Turn | None:
+        for turn in self.turns:
+            if turn.id == turn_id:
+                return turn
+        return None
+
+
+class Bank(Base):
+    id: Identifier
+    title: NonEmptyStr
+    version: Union[str, int, float] = "1"
+    language: str = "en"
+    description: str = ""
+    authors: list[str] = field(default_factory=list)
+    license: str = ""
+    rubric: str = "default"
+    scenarios: list[Scenario] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- rubrics
+
+
+class RuleBase(Base, tag_field="kind"):
+    """Fields every rule has; each kind adds its own parameters."""
+
+    id: Identifier
+    weight: Weight = 1.0
+    level: Level = "warning"
+    message: str = ""
+    tip: str = ""
+    skills: list[Skill] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+class PatternRule(RuleBase, tag="pattern"):
+    phrases: list[NonEmptyStr] = field(default_factory=list)
+    regex: list[NonEmptyStr] = field(default_factory=list)
+    mode: Literal["require", "forbid"] = "require"
+    stem: bool = True
+
+
+class FeelingRule(RuleBase, tag="feeling"):
+    lexicon: str = "emotions"
+    family_credit: Annotated[float, Meta(ge=0, le=1)] = 0.6
+
+
+class ContentRule(RuleBase, tag="content"):
+    min_coverage: Annotated[float, Meta(ge=0, le=1)] = 0.5
+
+
+class StatementRule(RuleBase, tag="statement"):
+    allow_checking_question: bool = True
+
+
+class RoadblocksRule(RuleBase, tag="roadblocks"):
+    lexicon: str = "roadblocks"
+    only: list[Roadblock] = field(default_factory=list)
+    ignore: list[Roadblock] = field(default_factory=list)
+
+
+class ParrotingRule(RuleBase, tag="parroting"):
+    max_overlap: Annotated[float, Meta(gt=0, le=1)] = 0.7
+    ngram: Annotated[int, Meta(ge=2, le=8)] = 4
+
+
+class LengthRule(RuleBase, tag="length"):
+    min_words: Annotated[int, Meta(ge=0)] | None = None
+    max_words: Annotated[int, Meta(ge=1)] | None = None
+    max_ratio: Annotated[float, Meta(gt=0)] | None = None
+
+
+class FocusRule(RuleBase, tag="focus"):
+    lexicon: str = "markers"
+
+
+class ValidationRule(RuleBase, tag="validation"):
+    lexicon: str = "markers"
+    require: bool = False
+
+
+class DoubleSidedRule(RuleBase, tag="double_sided"):
+    lexicon: str = "markers"
+
+
+class NonverbalRule(RuleBase, tag="nonverbal"):
+    lexicon: str = "markers"
+
+
+class AllOfRule(RuleBase, tag="all_of"):
+    rules: Annotated[list[Identifier], Meta(min_length=1)] = field(default_factory=list)
+
+
+class AnyOfRule(RuleBase, tag="any_of"):
+    rules: Annotated[list[Identifier], Meta(min_length=1)] = field(default_factory=list)
+
+
+Rule = Union[
+    PatternRule,
+    FeelingRule,
+    ContentRule,
+    StatementRule,
+    RoadblocksRule,
+    ParrotingRule,
+    LengthRule,
+    FocusRule,
+    ValidationRule,
+    DoubleSidedRule,
+    NonverbalRule,
+    AllOfRule,
+    AnyOfRule,
+]
+RULE_KINDS: dict[str, type[RuleBase]] = {
+    cls.__struct_config__.tag: cls for cls in Rule.__args__  # type: ignore[attr-defined]
+}
+
+
+class Rubric(Base):
+    id: Identifier
+    title: str = ""
+    description: str = ""
+    pass_score: Annotated[float, Meta(ge=0, le=100)] = 60
+    lexicons: list[Identifier] = field(default_factory=lambda: ["emotions", "roadblocks", "markers"])
+    rules: Annotated[list[Rule], Meta(min_length=1)] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- lexicons
+
+Intensity = Annotated[int, Meta(ge=1, le=3)]
+
+
+class Lexicon(Base):
+    id: Identifier
+    description: str = ""
+    emotions: dict[str, dict[str, Intensity]] = field(default_factory=dict)
+    phrases: dict[str, list[str]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- answers files (grading)
+
+
+class Answer(Base):
+    scenario: NonEmptyStr
+    turn: NonEmptyStr
+    reply: str
+    id: str | None = None
+
+
+class AnswersFile(Base):
+    student: NonEmptyStr
+    answers: list[Answer] = field(default_factory=list)
+
+
+DOCUMENT_TYPES: dict[str, type[Struct]] = {
+    "bank": Bank,
+    "rubric": Rubric,
+    "lexicon": Lexicon,
+    "answers": AnswersFile,
+}
+
+
+def json_schema(kind: str) -> dict:
+    schema = msgspec.json.schema(DOCUMENT_TYPES[kind])
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,105 @@
+"""What `check` does, as a library: load content leniently, cross-check it, run its examples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from empathy_coach.banks.catalog import Catalog, builtin_root, user_home
+from empathy_coach.banks.yamlsource import Document, PathItem
+from empathy_coach.problems import Problem
+
+USAGE_CODES = {"missing", "no-banks"}
+
+
+@dataclass
+class CheckReport:
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    examples_run: int = 0
+    examples_failed: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.level == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.level != "error")
+
+    @property
+    def usage_error(self) -> bool:
+        return any(p.code in USAGE_CODES for p in self.problems)
+
+    def summary(self) -> str:
+        verdict = "ok" if not self.errors else "failed"
+        return (
+            f"{verdict}: {self.files} files checked, {self.errors} errors, {self.warnings} warnings, "
+            f"{self.examples_run} examples run, {self.examples_failed} failed"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "problems": [p.as_dict() for p in self.problems],
+            "summary": {
+                "files": self.files,
+                "errors": self.errors,
+                "warnings": self.warnings,
+                "examples_run": self.examples_run,
+                "examples_failed": self.examples_failed,
+                "ok": not self.errors,
+            },
+        }
+
+
+def run_check(paths: list[Path], run_examples: bool = True) -> CheckReport:
+    explicit = list(paths)
+    if not explicit:
+        explicit = [builtin_root()]
+        home = user_home()
+        if home.is_dir():
+            explicit.append(home)
+    catalog = Catalog.discover(explicit, user=False, builtin=False, strict=False)
+    # References resolve against built-in rubrics and lexicons too, without checking those files.
+    support = Catalog.discover([], user=True, builtin=True, strict=False)
+    for table, extra in ((catalog.rubrics, support.rubrics), (catalog.lexicons, support.lexicons)):
+        for key, value in extra.items():
+            table.setdefault(key, value)
+    catalog.problems = [p for p in catalog.problems if p.code != "unresolved"]
+    catalog.cross_check(only_source="explicit")
+    problems = list(catalog.problems)
+    for loaded in catalog.banks + list(catalog.rubrics.values()) + list(catalog.lexicons.values()):
+        if loaded.source == "explicit":
+            problems.extend(todo_problems(loaded.document))
+    report = CheckReport(files=catalog.checked_files)
+    if run_examples and not any(p.level == "error" and p.code in ("unresolved", "reference") for p in problems):
+        try:
+            from empathy_coach.scoring.examples import run_examples as run
+        except ImportError:  # the scoring layer is optional while it is being built
+            run = None
+        if run is not None:
+            outcome = run(catalog, only_source="explicit")
+            problems.extend(outcome.problems)
+            report.examples_run = outcome.run
+            report.examples_failed = outcome.failed
+    report.problems = sorted(set(problems))
+    return report
+
+
+def todo_problems(doc: Document) -> list[Problem]:
+    found: list[Problem] = []
+
+    def walk(value: Any, where: tuple[PathItem, ...]) -> None:
+        if isinstance(value, str):
+            if "TODO" in value:
+                found.append(doc.problem(where, f"a TODO is left: {value.strip()[:60]!r}", "todo"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, where + (key,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, where + (index,))
+
+    walk(doc.data, ())
+    return found

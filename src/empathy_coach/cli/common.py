@@ -1,0 +1,92 @@
+"""What every command shares: consoles that honour NO_COLOR, error exits, JSON output.
+
+Heavy imports (rich, msgspec, yaml) happen inside functions so that `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+import typer
+
+from empathy_coach.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Settings:
+    no_color: bool = False
+
+
+def color_allowed() -> bool:
+    return not (Settings.no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb")
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(
+        file=stream,
+        no_color=not color_allowed(),
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+
+
+def report_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(f"empathy-coach: {problem.location()}: {problem.message}", file=sys.stderr)
+
+
+def guarded(func: F) -> F:
+    """Turn bad input into a one-line located error and exit code 2, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            report_problems(exc.problems)
+            raise typer.Exit(EXIT_INPUT) from None
+        except UsageError as exc:
+            print(f"empathy-coach: {exc}", file=sys.stderr)
+            raise typer.Exit(EXIT_INPUT) from None
+        except BrokenPipeError:
+            raise typer.Exit(EXIT_OK) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class UsageError(Exception):
+    """A wrong flag or argument combination, told in one line."""
+
+
+def write_json(value: Any) -> None:
+    import msgspec
+
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+
+
+def catalog(paths: list | None = None, *, strict: bool = True):
+    from pathlib import Path
+
+    from empathy_coach.banks.catalog import Catalog
+
+    return Catalog.discover([Path(p) for p in paths or []], strict=strict)

@@ -1,0 +1,1 @@
+"""Renderers: every finding or score becomes text, JSON, JUnit XML, GitHub annotations or transcripts."""
