@@ -231,10 +231,15 @@ class RuleBase(Base, tag_field="kind"):
     id: Identifier
     weight: Weight = 1.0
     level: Level = "warning"
+    required: bool = False  # when it fails, the reply cannot pass whatever its score
     message: str = ""
     tip: str = ""
     skills: list[Skill] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.__struct_config__.tag  # type: ignore[return-value]
 
 
 class PatternRule(RuleBase, tag="pattern"):

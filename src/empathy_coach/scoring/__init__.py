@@ -1,0 +1,1 @@
+"""Scoring: rubric rules, text analysis and behaviour coding. Pure functions, no I/O beyond loading content."""

@@ -1,0 +1,361 @@
+"""Behaviour coding in the spirit of MITI 4.2: each sentence is an act, the reply's code is its primary act.
+
+A sentence is coded from its structure (word order, opening, terminal punctuation), the lexicons
+(advice, permission, autonomy, affirmation, information, confrontation, fillers...) and the
+client's own words (what a reflection repeats and what it adds). Conventions follow
+`tests/data/behaviour_labelled.jsonl`:
+
+- a statement in declarative word order is a reflection even with a question mark;
+- advice phrased as a question ("Have you tried...?", "Why don't you...?") is persuasion;
+- persuasion framed as a choice, or after permission, is persuade_with_permission;
+- a reflection is complex when it adds a feeling or meaning the client did not say, holds both
+  sides of ambivalence, or uses a metaphor; repeating or rephrasing is simple;
+- the primary act is the last one that is not a filler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from empathy_coach.scoring.lexicon import EmotionLexicon, Match, PhraseSet
+from empathy_coach.scoring.text import STOPWORDS, Analysis, Sentence, Token
+
+REFLECTIONS = frozenset({"complex_reflection", "simple_reflection"})
+QUESTIONS = frozenset({"open_question", "closed_question"})
+
+_WH = frozenset({"what", "how", "why", "where", "who", "whom", "whose", "which", "when"})
+_CLOSED_HOW = frozenset({"many", "much", "often", "long", "old", "far", "soon"})
+_AUX = frozenset(
+    {"do", "does", "did", "is", "are", "was", "were", "have", "has", "had", "can", "could", "would", "will",
+     "should", "shall", "may", "might", "am", "must", "any", "anything", "anyone"}
+)
+_SUBJECTS = frozenset({"you", "i", "he", "she", "it", "they", "we", "there", "that", "this", "your", "his", "her", "their", "my", "things", "someone", "anyone"})
+_OPEN_REQUESTS = (("tell", "me"), ("say", "more"), ("talk", "me"), ("describe",), ("help", "me", "understand"), ("walk", "me"), ("share", "more"), ("talk", "about"), ("explain",))
+_ADVICE_QUESTION = (
+    ("have", "you", "tried"), ("have", "you", "thought", "about"), ("have", "you", "thought", "of"), ("have", "you", "considered"),
+    ("did", "you", "try"), ("why", "do", "not", "you"), ("why", "not"), ("what", "if", "you"), ("how", "about"),
+    ("what", "about", "trying"), ("could", "you", "try"), ("could", "you", "just"), ("can", "you", "just"), ("would", "you", "consider"),
+    ("do", "not", "you", "think"), ("would", "not", "it", "be"), ("should", "not", "you"), ("would", "it", "not", "be"),
+    ("is", "it", "not", "time"), ("have", "you", "looked", "into"), ("wouldn't",), ("ever", "thought", "about"),
+    ("do", "you", "think", "you", "should"), ("do", "you", "think", "it", "might", "help"), ("would", "it", "help", "to"),
+    ("maybe", "you", "could"), ("could", "not", "you"), ("can", "not", "you", "just"),
+)
+_IMPERATIVE = frozenset(
+    """try go call talk take stop start make get keep write ask focus avoid cut quit eat sleep drink exercise remember consider
+    give be put find join see think tell stay leave look use set book read sign speak reach listen slow breathe relax limit
+    switch plan practise practice text email apologise apologize forgive ignore accept""".split()
+)
+_SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+_FIRST = frozenset({"i", "me", "my", "mine", "myself"})
+_DECLARATIVE_OPENERS = frozenset({"so", "you", "your", "it", "that", "sounds", "part", "and", "which", "like", "there", "seems", "almost", "somehow", "both", "nobody", "no", "even", "not", "something", "all", "this", "the", "a", "being", "feeling"})
+_REFLECTIVE_I = (("i", "hear"), ("i", "am", "hearing"), ("i", "wonder", "if"), ("i", "wonder", "whether"), ("i", "imagine"), ("i", "get", "the", "sense"), ("i", "sense"), ("i", "notice"), ("i", "can", "see"), ("i", "see", "how"), ("i", "can", "hear"), ("i", "guess", "you"), ("i", "am", "getting"), ("i", "get", "that"), ("what", "i", "am", "hearing"))
+_SHOULD = frozenset({"should", "ought", "must"})
+_PRAISE_ONLY = frozenset({"great", "awesome", "congratulations", "amazing", "fantastic", "wonderful", "brilliant", "excellent", "nice", "good", "perfect", "bravo", "cool", "job", "well", "done", "work", "that", "is", "so", "really", "very", "wow", "oh", "yay", "congrats", "!"})
+_METAPHOR = (("as", "if"), ("as", "though"), ("like", "a"), ("like", "an"), ("like", "you", "are", "carrying"), ("almost", "like"))
+
+
+@dataclass(slots=True)
+class Act:
+    code: str
+    start: int
+    end: int
+    sentence: int
+    features: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Coding:
+    behaviour: str
+    acts: list[Act]
+    features: list[str]
+
+
+@dataclass(slots=True)
+class Lexicons:
+    markers: PhraseSet
+    roadblocks: PhraseSet
+    emotions: EmotionLexicon | None
+
+
+def code_reply(reply: Analysis, client: Analysis | None, lex: Lexicons) -> Coding:
+    if reply.is_empty():
+        return Coding("other", [], ["empty reply"])
+    marker_hits = lex.markers.find(reply)
+    roadblock_hits = lex.roadblocks.find(reply)
+    permission_anywhere = any(m.category in ("permission",) for m in marker_hits) or _client_asked(client)
+    acts: list[Act] = []
+    for sentence in reply.sentences:
+        act = _code_sentence(reply, sentence, client, lex, marker_hits, roadblock_hits, permission_anywhere)
+        acts.append(act)
+    primary = _primary(acts)
+    return Coding(primary.code, acts, primary.features)
+
+
+def _client_asked(client: Analysis | None) -> bool:
+    if client is None:
+        return False
+    words = [t.text for t in client.tokens if t.word]
+    text = " ".join(words)
+    return any(p in text for p in ("what should i", "what do you think i should", "any advice", "any tips", "can you give me", "tell me what to do", "what would you do", "what do i do", "what can i do", "i need advice", "any ideas", "what do you suggest", "what would you suggest", "what do you recommend"))
+
+
+def _primary(acts: list[Act]) -> Act:
+    for act in reversed(acts):
+        if "filler" not in act.features:
+            return act
+    return acts[-1]
+
+
+def _in(matches: list[Match], sentence: Sentence, categories: tuple[str, ...]) -> list[Match]:
+    return [m for m in matches if m.category in categories and sentence.first <= m.first < sentence.last]
+
+
+def _starts(words: list[str], seqs: tuple[tuple[str, ...], ...], within: int = 1) -> bool:
+    for offset in range(min(within, len(words))):
+        for seq in seqs:
+            if tuple(words[offset : offset + len(seq)]) == seq:
+                return True
+    return False
+
+
+def _contains(words: list[str], seqs: tuple[tuple[str, ...], ...]) -> bool:
+    return _starts(words, seqs, within=len(words))
+
+
+def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None, lex: Lexicons,
+                   marker_hits: list[Match], roadblock_hits: list[Match], permission_anywhere: bool) -> Act:
+    tokens = reply.sentence_words(sentence)
+    words = [t.text for t in tokens]
+    act = Act("other", sentence.start, sentence.end, sentence.index)
+    feats = act.features
+    if not words:
+        feats.append("filler")
+        return act
+    lead = words[1:] if words[0] in ("and", "but", "so", "well", "okay", "ok", "yeah", "right", "now", "also", "oh") and len(words) > 2 else words
+    first = lead[0]
+
+    fillers = _in(marker_hits, sentence, ("fillers",))
+    covered = sum(m.last - m.first for m in fillers)
+    if fillers and covered >= len(tokens):
+        feats.append("filler")
+        return act
+    if len(words) <= 3 and all(w in _PRAISE_ONLY for w in words):
+        feats.append("praise without content")
+        return act
+
+    is_question = sentence.terminal == "?"
+    tag_question = is_question and _tag_question(words)
+    declarative = _declarative(lead)
+    open_request = _starts(lead, _OPEN_REQUESTS) or (first in ("can", "could", "would", "will") and _starts(lead[1:], (("you", "tell"), ("you", "say"), ("you", "talk"), ("you", "describe"), ("you", "walk"), ("you", "help", "me"))))
+    wondering = _starts(lead, (("i", "wonder", "what"), ("i", "wonder", "how"), ("i", "am", "curious"), ("i", "would", "like", "to", "hear"), ("i", "would", "love", "to", "hear"), ("i", "am", "wondering", "what"), ("i", "am", "wondering", "how")))
+
+    self_focus = _in(marker_hits, sentence, ("self_focus",))
+    confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
+    advice = _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading"))
+    dismiss = _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing"))
+    affirm = _in(marker_hits, sentence, ("affirmation",))
+    autonomy = _in(marker_hits, sentence, ("autonomy",))
+    collab = _in(marker_hits, sentence, ("collaboration",))
+    permission = _in(marker_hits, sentence, ("permission",))
+    info = _in(marker_hits, sentence, ("information",))
+    reflective = _in(marker_hits, sentence, ("reflective_openers",))
+    second = sum(1 for w in words if w in _SECOND)
+    firstp = sum(1 for w in words if w in _FIRST)
+    choice_frame = permission or autonomy or _contains(words, (("if", "you", "want"), ("if", "you", "are", "interested"), ("may", "or", "may", "not"), ("might", "or", "might", "not"), ("see", "what", "fits"), ("up", "to", "you")))
+
+    # Questions first: their word order decides more than any lexicon.
+    if (is_question and not declarative) or open_request or wondering or (first in _WH and not declarative and sentence.terminal != "."):
+        if tag_question and declarative:
+            pass  # a statement checking understanding ("..., right?") falls through to reflection
+        else:
+            if _starts(lead, _ADVICE_QUESTION, within=2) or (is_question and any(w in _SHOULD for w in words[:4]) and "you" in words[:4]):
+                feats.append("advice phrased as a question")
+                act.code = "persuade_with_permission" if choice_frame and not permission else "persuade"
+                return act
+            if permission and _contains(words, (("i", "share"), ("i", "offer"), ("i", "tell"), ("i", "give"), ("i", "suggest"), ("i", "mention"), ("if", "i"), ("you", "like", "to", "hear"), ("you", "like", "some"), ("we", "look"), ("we", "talk"), ("we", "spend"), ("we", "go"))):
+                feats.append("asks permission")
+                act.code = "seek_collaboration"
+                return act
+            if _partnership(words) or _contains(words, (("you", "know", "your"), ("you", "know", "yourself"), ("you", "are", "the", "expert"))):
+                feats.append("seeks the client's partnership")
+                act.code = "seek_collaboration"
+                return act
+            if confront and not open_request:
+                feats.append("confronting question")
+                act.code = "confront"
+                return act
+            act.code = _question_kind(lead, open_request or wondering)
+            feats.append("open question" if act.code == "open_question" else "closed question")
+            return act
+
+    if self_focus and not reflective:
+        feats.append("self-disclosure")
+        return act
+    if confront and not affirm:
+        feats.append("confronts: " + confront[0].phrase)
+        act.code = "confront"
+        return act
+    if autonomy and not advice:
+        feats.append("emphasises choice")
+        act.code = "emphasize_autonomy"
+        return act
+    if affirm or _affirmation_shape(words):
+        feats.append("affirms a strength or effort")
+        act.code = "affirm"
+        return act
+    imperative = first in _IMPERATIVE and not (first == "tell" and words[1:2] == ["me"]) and not declarative
+    should = any(w in _SHOULD for w in words) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "feel"), ("should", "be", "proud")))
+    if advice or imperative or should or _contains(words, (("i", "suggest"), ("i", "recommend"), ("my", "advice"), ("it", "might", "help", "to"), ("it", "may", "help", "to"), ("it", "could", "help", "to"), ("one", "thing", "that", "helps"), ("what", "helps", "some"), ("some", "people", "find", "it", "helps"), ("you", "could", "try"), ("you", "might", "try"), ("you", "might", "want", "to"), ("you", "may", "want", "to"))):
+        if dismiss and not (advice or imperative or should):
+            feats.append("reassures")
+            return act
+        if choice_frame or permission_anywhere:
+            feats.append("advice with permission or choice")
+            act.code = "persuade_with_permission"
+        else:
+            feats.append("advice: " + (advice[0].phrase if advice else " ".join(words[:3])))
+            act.code = "persuade"
+        return act
+    if _partnership(words) and not reflective:
+        feats.append("seeks collaboration")
+        act.code = "seek_collaboration"
+        return act
+    if dismiss and not reflective:
+        feats.append("reassures or changes the subject")
+        return act
+    if info and not reflective and second <= 1:
+        feats.append("gives information")
+        act.code = "giving_information"
+        return act
+
+    # A statement about the client, a feeling named, or the client's own words given back: a reflection.
+    about_client = second > 0 or bool(reflective) or _starts(lead, _REFLECTIVE_I, within=2)
+    feelings = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
+    overlap = _overlap(tokens, client)
+    if about_client or feelings or overlap >= 0.34 or (len(words) <= 6 and sentence.terminal in (".", "!", "")):
+        if firstp > second + 1 and not reflective and not _starts(lead, _REFLECTIVE_I, within=2):
+            feats.append("about the counsellor")
+            return act
+        if not about_client and not feelings and _generic_statement(words) and overlap < 0.34:
+            feats.append("gives information")
+            act.code = "giving_information"
+            return act
+        complex_, why = _complexity(reply, sentence, tokens, client, lex, marker_hits, feelings)
+        act.code = "complex_reflection" if complex_ else "simple_reflection"
+        feats.extend(why)
+        return act
+    if len(words) >= 4:
+        feats.append("gives information")
+        act.code = "giving_information"
+        return act
+    feats.append("no codable act")
+    return act
+
+
+def _declarative(words: list[str]) -> bool:
+    """Statement word order: a subject first, not an auxiliary or a wh-word."""
+    if not words:
+        return False
+    first = words[0]
+    if first in _WH or first in _AUX:
+        return False
+    if first in ("tell", "say", "describe", "explain"):
+        return False
+    return True
+
+
+def _tag_question(words: list[str]) -> bool:
+    tail = tuple(words[-3:])
+    return tail[-1:] in (("right",), ("yeah",), ("correct",)) or tail[-2:] in (
+        ("is", "not"), ("are", "not"), ("do", "not"), ("does", "not"), ("did", "not"), ("have", "not"), ("was", "not"), ("can", "not"), ("would", "not"))or tail[-3:] in (("is", "not", "it"), ("are", "not", "you"), ("do", "not", "you"), ("is", "that", "right"), ("did", "not", "you"), ("have", "not", "you"), ("was", "not", "it"), ("does", "not", "it"))
+
+
+def _question_kind(lead: list[str], request: bool) -> str:
+    if request:
+        return "open_question"
+    first = lead[0]
+    if first == "how" and len(lead) > 1 and lead[1] in _CLOSED_HOW:
+        return "closed_question"
+    if first in ("what", "how", "why"):
+        if " or " in " ".join(lead) and first == "what":
+            return "closed_question"
+        return "open_question"
+    if first in ("where", "who", "which", "when", "whom", "whose"):
+        return "closed_question"
+    return "closed_question"
+
+
+def _partnership(words: list[str]) -> bool:
+    return _contains(words, (("let", "us"), ("together",), ("we", "could"), ("we", "can"), ("we", "might"), ("shall", "we"), ("we", "work"), ("we", "figure"), ("we", "look"), ("we", "put"), ("we", "think"), ("we", "start"), ("we", "spend"), ("we", "focus"), ("we", "come", "up")))
+
+
+def _affirmation_shape(words: list[str]) -> bool:
+    strengths = ("strength", "courage", "courageous", "brave", "determination", "determined", "resilient", "resilience", "persistence", "persistent",
+                 "commitment", "committed", "resourceful", "honest", "honesty", "dedication", "dedicated", "effort", "caring", "care", "strong", "wisdom",
+                 "took", "guts", "initiative", "perseverance", "tenacity")
+    has_strength = any(w in strengths for w in words)
+    return has_strength and ("you" in words or "your" in words or words[:1] == ["that"]) and not any(w in ("but", "should") for w in words[:3]) and ("took" in words or "your" in words or "real" in words or "shows" in words or "show" in words or "such" in words or "really" in words) and not any(w in ("feel", "feeling", "felt", "sound", "sounds", "seem", "seems") for w in words)
+
+
+def _generic_statement(words: list[str]) -> bool:
+    generic = ("people", "most", "many", "research", "studies", "often", "usually", "common", "typically", "normal", "the", "it", "there", "this", "that", "a", "an", "some", "lots")
+    return words[0] in generic and not any(w in _SECOND for w in words)
+
+
+def _overlap(tokens: list[Token], client: Analysis | None) -> float:
+    if client is None:
+        return 0.0
+    content = [t.stem for t in tokens if t.text not in STOPWORDS and len(t.text) > 2]
+    if not content:
+        return 0.0
+    client_stems = client.content_stems()
+    return sum(1 for s in content if s in client_stems) / len(content)
+
+
+def _complexity(reply: Analysis, sentence: Sentence, tokens: list[Token], client: Analysis | None, lex: Lexicons,
+                marker_hits: list[Match], feelings: list) -> tuple[bool, list[str]]:
+    why: list[str] = []
+    points = 0
+    client_stems = client.stems() if client is not None else frozenset()
+    new_feelings = [m for m, word in feelings if not m.negated and not _said(reply, m, client_stems)]
+    negated_feelings = [m for m, word in feelings if m.negated]
+    if new_feelings:
+        points += 2
+        why.append("adds a feeling: " + reply.original[new_feelings[0].start : new_feelings[0].end])
+    if negated_feelings and feelings and len(negated_feelings) < len(feelings):
+        points += 2
+        why.append("contrasts feelings")
+    markers = _in(marker_hits, sentence, ("complex_markers",))
+    if markers:
+        points += 2
+        why.append("goes beyond the words: " + markers[0].phrase)
+    words = [t.text for t in tokens]
+    if _contains(words, _METAPHOR):
+        points += 2
+        why.append("metaphor")
+    content = [t for t in tokens if t.text not in STOPWORDS and len(t.text) > 2]
+    if client is not None and content:
+        novel = [t for t in content if t.stem not in client_stems]
+        ratio = len(novel) / len(content)
+        if ratio >= 0.6 and len(novel) >= 3:
+            points += 1
+            why.append("new meaning in its own words")
+        if ratio >= 0.75 and len(novel) >= 5:
+            points += 1
+        if ratio <= 0.34:
+            points -= 1
+            why.append("mostly the client's words")
+    if _contains(words, (("afraid", "that"), ("worried", "that"), ("scared", "that"), ("wish",), ("hoping",), ("what", "matters"), ("important", "to", "you"), ("because", "you"), ("even", "though"), ("and", "yet"), ("at", "the", "same", "time"), ("more", "than"), ("so", "much", "as"), ("not", "just"), ("rather", "than"))):
+        points += 1
+        why.append("adds meaning")
+    if len(words) >= 22:
+        points += 1
+    is_complex = points >= 2
+    if not why:
+        why.append("rephrases what the client said")
+    return is_complex, why
+
+
+def _said(reply: Analysis, match: Match, client_stems: frozenset[str]) -> bool:
+    stems = [reply.tokens[i].stem for i in range(match.first, match.last)]
+    return all(s in client_stems for s in stems)

@@ -1,0 +1,174 @@
+"""Score one reply: analyse once, code the behaviour, run every rule, weigh, explain."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from functools import lru_cache
+
+from empathy_coach.banks import models as m
+from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply
+from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
+from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
+from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome
+from empathy_coach.scoring.text import Analysis
+
+MAX_TIPS = 3
+GENERIC_RUBRIC = "generic"
+DEFAULT_RUBRIC = "default"
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(template: str, values: Mapping[str, str]) -> str:
+    """A rule's message with its placeholders filled; unknown placeholders become empty."""
+    if "{" not in template:
+        return template
+    try:
+        return string.Formatter().vformat(template, (), _Blank(values))
+    except (ValueError, IndexError, KeyError, AttributeError):
+        return template
+
+
+class Scorer:
+    """A rubric and its lexicons compiled once, then used for any number of replies."""
+
+    def __init__(self, rubric: m.Rubric, lexicons: Mapping[str, m.Lexicon]) -> None:
+        self.rubric = rubric
+        emotions = lexicons.get("emotions")
+        self.emotions = EmotionLexicon(emotions) if emotions is not None else None
+        self.markers = PhraseSet(lexicons["markers"].phrases if "markers" in lexicons else {})
+        self.roadblock_phrases = PhraseSet(lexicons["roadblocks"].phrases if "roadblocks" in lexicons else {})
+        self.lexicons = Lexicons(self.markers, self.roadblock_phrases, self.emotions)
+        # Compositions run after the rules they combine.
+        self.order = [r for r in rubric.rules if r.kind not in COMPOSITIONS] + [r for r in rubric.rules if r.kind in COMPOSITIONS]
+        self.compiled: dict[str, object] = {}
+        self.total_weight = 0.0
+
+    def code(self, reply: str, client: str | None = None) -> Coding:
+        return code_reply(Analysis(reply), Analysis(client) if client else None, self.lexicons)
+
+    def score(self, reply: str, client: str | None = None, turn: m.Turn | None = None, tags: tuple[str, ...] = ()) -> ScoreResult:
+        client_text = client if client is not None else (turn.client if turn is not None else None)
+        reply_analysis = Analysis(reply)
+        client_analysis = Analysis(client_text) if client_text else None
+        coding = code_reply(reply_analysis, client_analysis, self.lexicons)
+        roadblocks = self._roadblocks(reply_analysis, coding)
+        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled)
+        results: list[RuleResult] = []
+        earned = total = 0.0
+        required_failed = False
+        gains: list[tuple[float, int, str]] = []
+        empty = reply_analysis.is_empty()
+        for index, rule in enumerate(self.order):
+            if not self._applies(rule, turn, tags):
+                continue
+            outcome = _EMPTY if empty else REGISTRY[rule.kind](rule, ctx)
+            if outcome is None:
+                continue
+            ctx.results[rule.id] = outcome
+            points = rule.weight * outcome.fraction
+            earned += points
+            total += rule.weight
+            if rule.required and not outcome.passed:
+                required_failed = True
+            message = outcome.detail if outcome.passed else (render(rule.message, outcome.values) or outcome.detail)
+            if not outcome.passed and rule.message and outcome.detail and outcome.detail not in message:
+                message = f"{message} ({outcome.detail})"
+            tip = render(rule.tip, outcome.values) if not outcome.passed else ""
+            results.append(
+                RuleResult(
+                    id=rule.id,
+                    kind=rule.kind,
+                    passed=outcome.passed,
+                    points=round(points, 2),
+                    max_points=rule.weight,
+                    spans=[Span(a, b, reply[a:b]) for a, b in outcome.spans],
+                    message=message,
+                    level=rule.level,
+                    tip=tip,
+                    required=rule.required,
+                )
+            )
+            if tip and rule.weight > points:
+                gains.append((rule.weight - points, -index, tip))
+        score = round(100.0 * earned / total, 1) if total else 0.0
+        gains.sort(reverse=True)
+        tips = list(dict.fromkeys(tip for _, _, tip in gains))[:MAX_TIPS]
+        passed = (not empty) and score >= self.rubric.pass_score and not required_failed
+        acts = [ActResult(a.code, a.start, a.end, reply[a.start : a.end], list(a.features)) for a in coding.acts]
+        findings = [RoadblockFinding(kind, a, b, reply[a:b]) for kind, a, b in roadblocks]
+        return ScoreResult(
+            score=score,
+            passed=passed,
+            pass_score=self.rubric.pass_score,
+            behaviour=coding.behaviour,
+            behaviour_label=BEHAVIOUR_LABELS[coding.behaviour],
+            features=list(coding.features),
+            acts=acts,
+            roadblocks=findings,
+            rules=results,
+            tips=tips if not empty else ["Write a reply that gives back what the client feels and means."],
+            rubric=self.rubric.id,
+            truncated=reply_analysis.truncated,
+        )
+
+    @staticmethod
+    def _applies(rule: m.RuleBase, turn: m.Turn | None, tags: tuple[str, ...]) -> bool:
+        if rule.skills and (turn is None or turn.skill not in rule.skills):
+            return False
+        if rule.tags and not any(t in tags for t in rule.tags):
+            return False
+        return True
+
+    def _roadblocks(self, reply: Analysis, coding: Coding) -> list[tuple[str, int, int]]:
+        found: list[tuple[str, int, int]] = []
+        seen_spans: set[tuple[int, int]] = set()
+        question_acts = [a for a in coding.acts if a.code in QUESTIONS or "advice phrased as a question" in a.features]
+        reflection_spans = [(a.start, a.end) for a in coding.acts if a.code in REFLECTIONS or a.code == "affirm"]
+        for match in self.roadblock_phrases.find_longest(reply):
+            if match.category == "questioning" and not any(a.start <= match.start < a.end for a in question_acts):
+                continue
+            if match.category in ("praising",) and any(a <= match.start < b for a, b in reflection_spans):
+                continue
+            span = (match.start, match.end)
+            if span in seen_spans:
+                continue
+            seen_spans.add(span)
+            found.append((match.category, match.start, match.end))
+        kinds = {k for k, _, _ in found}
+        if "questioning" not in kinds and "advising" not in kinds:
+            for act in coding.acts:
+                if act.code in QUESTIONS:
+                    found.append(("questioning", act.start, act.end))
+                    break
+        found.sort(key=lambda f: (f[1], f[0]))
+        return found
+
+
+_EMPTY = Outcome(0.0, False, [], {}, "the reply is empty")
+
+
+@lru_cache(maxsize=4)
+def default_scorer(rubric: str = GENERIC_RUBRIC) -> Scorer:
+    from empathy_coach.scoring.resources import builtin_lexicon, builtin_rubric
+
+    rubric_model = builtin_rubric(rubric)
+    return Scorer(rubric_model, {name: builtin_lexicon(name) for name in rubric_model.lexicons})
+
+
+def score_reply(reply: str, client: str | None = None, *, turn: m.Turn | None = None, rubric: m.Rubric | None = None,
+                lexicons: Mapping[str, m.Lexicon] | None = None, tags: tuple[str, ...] = ()) -> ScoreResult:
+    """Score one reply. Without a turn, the generic rubric scores it against the client's words."""
+    if rubric is None:
+        scorer = default_scorer(DEFAULT_RUBRIC if turn is not None else GENERIC_RUBRIC)
+    else:
+        if lexicons is None:
+            from empathy_coach.scoring.resources import builtin_lexicon
+
+            lexicons = {name: builtin_lexicon(name) for name in rubric.lexicons}
+        scorer = Scorer(rubric, lexicons)
+    return scorer.score(reply, client=client, turn=turn, tags=tags)

@@ -1,0 +1,94 @@
+"""What scoring returns: plain msgspec Structs that encode to stable JSON (fixed key order)."""
+
+from __future__ import annotations
+
+import msgspec
+from msgspec import Struct, field
+
+BEHAVIOUR_LABELS = {
+    "complex_reflection": "complex reflection",
+    "simple_reflection": "simple reflection",
+    "open_question": "open question",
+    "closed_question": "closed question",
+    "giving_information": "giving information",
+    "persuade": "persuading",
+    "persuade_with_permission": "persuading with permission",
+    "affirm": "affirming",
+    "seek_collaboration": "seeking collaboration",
+    "emphasize_autonomy": "emphasizing autonomy",
+    "confront": "confronting",
+    "other": "other",
+}
+
+
+class Span(Struct, array_like=False):
+    start: int
+    end: int
+    text: str
+
+
+class ActResult(Struct):
+    code: str
+    start: int
+    end: int
+    text: str
+    features: list[str] = field(default_factory=list)
+
+
+class RoadblockFinding(Struct):
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+class RuleResult(Struct):
+    id: str
+    kind: str
+    passed: bool
+    points: float  # weighted points earned
+    max_points: float  # the rule's weight
+    spans: list[Span]
+    message: str
+    level: str = "warning"
+    tip: str = ""
+    required: bool = False
+
+
+class ScoreResult(Struct):
+    score: float
+    passed: bool
+    pass_score: float
+    behaviour: str
+    behaviour_label: str
+    features: list[str]
+    acts: list[ActResult]
+    roadblocks: list[RoadblockFinding]
+    rules: list[RuleResult]
+    tips: list[str]
+    rubric: str
+    truncated: bool = False
+
+
+class ScoredRecord(Struct, omit_defaults=False):
+    """One record of `grade --format json|jsonl`: the input's identity, then its score."""
+
+    id: str
+    score: float | None
+    passed: bool
+    behaviour: str | None
+    acts: list[ActResult]
+    roadblocks: list[RoadblockFinding]
+    rules: list[RuleResult]
+    tips: list[str]
+    scenario: str | None = None
+    turn: str | None = None
+    student: str | None = None
+    line: int | None = None
+    error: str | None = None
+
+
+def result_schema() -> dict:
+    schema = msgspec.json.schema(ScoredRecord)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
