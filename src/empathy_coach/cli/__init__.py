@@ -34,9 +34,9 @@ def root(
     common.Settings.no_color = no_color
 
 
-from empathy_coach.cli import content, check  # noqa: E402  (commands register themselves on `app`)
+from empathy_coach.cli import check, content, score  # noqa: E402  (commands register themselves on `app`)
 
-for module in (content, check):
+for module in (content, check, score):
     module.register(app)
 
 

@@ -76,7 +76,7 @@ class Scorer:
             if rule.required and not outcome.passed:
                 required_failed = True
             message = outcome.detail if outcome.passed else (render(rule.message, outcome.values) or outcome.detail)
-            if not outcome.passed and rule.message and outcome.detail and outcome.detail not in message:
+            if not outcome.passed and rule.message and "{" not in rule.message and outcome.detail:
                 message = f"{message} ({outcome.detail})"
             tip = render(rule.tip, outcome.values) if not outcome.passed else ""
             results.append(
@@ -172,3 +172,23 @@ def score_reply(reply: str, client: str | None = None, *, turn: m.Turn | None = 
             lexicons = {name: builtin_lexicon(name) for name in rubric.lexicons}
         scorer = Scorer(rubric, lexicons)
     return scorer.score(reply, client=client, turn=turn, tags=tags)
+
+
+def scorer_for(catalog, ref) -> Scorer:
+    """The scorer for a scenario of a catalog: its rubric with the lexicons the catalog resolves."""
+    rubric = catalog.rubric_for(ref)
+    return _catalog_scorer(catalog, rubric)
+
+
+def _catalog_scorer(catalog, rubric: m.Rubric) -> Scorer:
+    cache = catalog.__dict__.setdefault("_scorers", {})
+    scorer = cache.get(rubric.id)
+    if scorer is None:
+        from empathy_coach.scoring.resources import builtin_lexicon
+
+        lexicons = {}
+        for name in rubric.lexicons:
+            loaded = catalog.lexicon(name)
+            lexicons[name] = loaded.value if loaded is not None else builtin_lexicon(name)
+        scorer = cache[rubric.id] = Scorer(rubric, lexicons)
+    return scorer

@@ -1,0 +1,80 @@
+"""`empathy-coach score`: one reply, scored and explained."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, write_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score_command)
+
+
+@guarded
+def score_command(
+    reply: str = typer.Argument(..., metavar="REPLY", help="The reply to score ('-' reads it from standard input)."),
+    client: Optional[str] = typer.Option(None, "--client", "-c", help="The client's statement (generic rubric, no scenario)."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Score against this scenario's turn instead."),
+    turn: Optional[str] = typer.Option(None, "--turn", "-t", help="The turn id within --scenario (default: its first turn)."),
+    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable)."),
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Score one reply and explain the score with the words that earned or lost points.
+
+    Exit 0 when it passes, 1 when it scores below the pass mark, 2 on bad input.
+    """
+    if reply == "-":
+        reply = sys.stdin.read().rstrip("\n")
+    if (client is None) == (scenario is None):
+        raise UsageError("score: give either --client TEXT or --scenario ID (with --turn ID)")
+    if client is not None:
+        if turn is not None:
+            raise UsageError("score: --turn needs --scenario")
+        from empathy_coach.scoring.engine import default_scorer
+
+        result = default_scorer("generic").score(reply, client=client)
+    else:
+        result = _score_on_turn(reply, scenario, turn, bank)
+    if fmt is ListFormat.json:
+        import msgspec
+
+        write_json(msgspec.to_builtins(result))
+    else:
+        _print_text(reply, result)
+    raise typer.Exit(EXIT_OK if result.passed else EXIT_BELOW)
+
+
+def _score_on_turn(reply: str, scenario_id: str, turn_id: str | None, bank: list[Path] | None):
+    from empathy_coach.cli.common import catalog
+    from empathy_coach.scoring.engine import scorer_for
+
+    cat = catalog(bank)
+    try:
+        ref = cat.find_scenario(scenario_id)
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(scenario_id, cat.scenario_ids(), n=1)
+        raise UsageError(f"score: no scenario '{scenario_id}'" + (f" (did you mean '{close[0]}'?)" if close else "")) from None
+    turn = ref.scenario.turns[0] if turn_id is None else ref.scenario.turn(turn_id)
+    if turn is None:
+        ids = ", ".join(t.id for t in ref.scenario.turns)
+        raise UsageError(f"score: scenario '{scenario_id}' has no turn '{turn_id}' (its turns: {ids})")
+    return scorer_for(cat, ref).score(reply, turn=turn, tags=tuple(ref.scenario.tags))
+
+
+def _print_text(reply: str, result) -> None:
+    from empathy_coach.reports.feedback import plain_feedback
+
+    if color_allowed() and sys.stdout.isatty():
+        from empathy_coach.cli.common import console
+        from empathy_coach.reports.feedback import render_feedback
+
+        console().print(render_feedback(reply, result))
+    else:
+        print(plain_feedback(reply, result))
