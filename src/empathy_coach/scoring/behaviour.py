@@ -39,6 +39,8 @@ _ADVICE_QUESTION = (
     ("is", "it", "not", "time"), ("have", "you", "looked", "into"), ("wouldn't",), ("ever", "thought", "about"),
     ("do", "you", "think", "you", "should"), ("do", "you", "think", "it", "might", "help"), ("would", "it", "help", "to"),
     ("maybe", "you", "could"), ("could", "not", "you"), ("can", "not", "you", "just"),
+    ("have", "you", "asked"), ("have", "you", "gone"), ("have", "you", "complained"), ("have", "you", "two"), ("have", "you", "contacted"),
+    ("have", "you", "checked"), ("have", "you", "looked", "at"), ("have", "you", "joined"), ("have", "you", "booked"),
 )
 _IMPERATIVE = frozenset(
     """try go call talk take stop start make get keep write ask focus avoid cut quit eat sleep drink exercise remember consider
@@ -50,7 +52,23 @@ _FIRST = frozenset({"i", "me", "my", "mine", "myself"})
 _DECLARATIVE_OPENERS = frozenset({"so", "you", "your", "it", "that", "sounds", "part", "and", "which", "like", "there", "seems", "almost", "somehow", "both", "nobody", "no", "even", "not", "something", "all", "this", "the", "a", "being", "feeling"})
 _REFLECTIVE_I = (("i", "hear"), ("i", "am", "hearing"), ("i", "wonder", "if"), ("i", "wonder", "whether"), ("i", "imagine"), ("i", "get", "the", "sense"), ("i", "sense"), ("i", "notice"), ("i", "can", "see"), ("i", "see", "how"), ("i", "can", "hear"), ("i", "guess", "you"), ("i", "am", "getting"), ("i", "get", "that"), ("what", "i", "am", "hearing"))
 _SHOULD = frozenset({"should", "ought", "must"})
-_PRAISE_ONLY = frozenset({"great", "awesome", "congratulations", "amazing", "fantastic", "wonderful", "brilliant", "excellent", "nice", "good", "perfect", "bravo", "cool", "job", "well", "done", "work", "that", "is", "so", "really", "very", "wow", "oh", "yay", "congrats", "!"})
+_PRAISE_ONLY = frozenset({"great", "awesome", "congratulations", "amazing", "fantastic", "wonderful", "brilliant", "excellent", "nice", "good", "perfect", "bravo", "cool", "job", "well", "done", "work", "that", "is", "so", "really", "very", "wow", "oh", "yay", "congrats", "!", "to", "hear", "question", "news", "a", "such", "lovely", "glad"})
+_LEAD_FILLERS = frozenset({"and", "but", "so", "well", "okay", "ok", "yeah", "yes", "right", "now", "also", "oh", "just", "honestly", "look", "listen", "alright", "sure", "hey", "hmm", "mm"})
+_CONFRONT_QUESTION = (("why", "would", "you"), ("why", "are", "you", "still"), ("why", "do", "you", "keep"), ("how", "could", "you"), ("what", "did", "you", "expect"), ("what", "were", "you", "thinking"), ("do", "you", "really", "think"), ("who", "do", "you", "think"), ("why", "on", "earth"), ("then", "why"), ("so", "why"))
+_JUDGING_WORDS = frozenset("""naive excuse excuses cop denial selfish irresponsible lazy immature ridiculous stupid silly dramatic overreacting attitude weak
+    pathetic childish reckless careless foolish hypocritical ungrateful spoiled fashioned""".split())
+_CONDOLENCE = (("i", "am", "so", "sorry"), ("i", "am", "sorry"), ("sorry", "for", "your"), ("so", "sorry"), ("welcome",), ("i", "am", "glad", "you"), ("thank", "you", "for"), ("thanks", "for"), ("nice", "to", "meet"), ("good", "to", "see"), ("hello",), ("hi",), ("good", "morning"), ("good", "afternoon"))
+_ADVICE_STATEMENT = (("i", "suggest"), ("i", "recommend"), ("my", "advice"), ("it", "might", "help", "to"), ("it", "may", "help", "to"), ("it", "could", "help", "to"),
+    ("one", "thing", "that", "helps"), ("what", "helps", "some"), ("some", "people", "find", "it", "helps"), ("some", "people", "find", "that"), ("you", "could", "try"),
+    ("you", "might", "try"), ("you", "might", "want", "to"), ("you", "may", "want", "to"), ("one", "idea"), ("one", "option"), ("one", "thing", "you"), ("something", "you", "could"),
+    ("you", "could", "ask"), ("you", "could", "talk"), ("you", "could", "also"), ("is", "the", "only", "safe"), ("is", "the", "only", "way"), ("the", "best", "thing"), ("what", "works", "for"),
+    ("helps", "a", "lot", "of", "people"), ("swear", "by"), ("it", "is", "worth"), ("worth", "trying"), ("you", "would", "be", "better"), ("you", "are", "better", "off"))
+_CHOICE_FRAME = (("if", "you", "want"), ("if", "you", "would", "like"), ("if", "you", "are", "interested"), ("may", "or", "may", "not"), ("might", "or", "might", "not"), ("see", "what", "fits"),
+    ("up", "to", "you"), ("whether", "it", "fits"), ("whether", "that", "fits"), ("if", "it", "fits"), ("see", "whether"), ("see", "if", "that"), ("take", "it", "or", "leave", "it"), ("you", "will", "know", "whether"),
+    ("you", "will", "know", "if"), ("since", "you", "asked"), ("you", "asked"), ("if", "that", "is", "something", "you"), ("open", "to", "it"), ("you", "can", "decide"), ("your", "call"), ("what", "fits", "for", "you"),
+    ("for", "what", "it", "is", "worth"), ("you", "know", "best"), ("work", "in", "your", "house"), ("would", "work", "for", "you"), ("whether", "that", "would"), ("whether", "any", "of"))
+_PERMISSION_ASK = (("could", "i"), ("can", "i"), ("may", "i"), ("would", "you", "be", "interested"), ("would", "you", "like", "to", "hear"), ("would", "you", "like", "some"), ("would", "you", "like", "me"), ("do", "you", "want", "me"), ("would", "it", "be", "okay"), ("would", "it", "be", "ok"), ("would", "it", "be", "alright"), ("is", "it", "okay", "if"), ("is", "it", "ok", "if"), ("is", "it", "alright"), ("would", "you", "mind", "if", "i"), ("do", "you", "mind", "if", "i"))
+_OFFER = (("if", "you", "would", "like", "i"), ("if", "you", "like", "i"), ("if", "you", "want", "i"), ("if", "you", "are", "open", "to", "it", "we"), ("if", "it", "is", "alright", "with", "you"), ("if", "it", "is", "okay", "with", "you"), ("if", "you", "are", "interested", "i"), ("i", "could", "share"), ("i", "can", "share"), ("i", "have", "some", "ideas"))
 _METAPHOR = (("as", "if"), ("as", "though"), ("like", "a"), ("like", "an"), ("like", "you", "are", "carrying"), ("almost", "like"))
 
 
@@ -131,7 +149,9 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     if not words:
         feats.append("filler")
         return act
-    lead = words[1:] if words[0] in ("and", "but", "so", "well", "okay", "ok", "yeah", "right", "now", "also", "oh") and len(words) > 2 else words
+    lead = words
+    while len(lead) > 2 and lead[0] in _LEAD_FILLERS:
+        lead = lead[1:]
     first = lead[0]
 
     fillers = _in(marker_hits, sentence, ("fillers",))
@@ -139,7 +159,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     if fillers and covered >= len(tokens):
         feats.append("filler")
         return act
-    if len(words) <= 3 and all(w in _PRAISE_ONLY for w in words):
+    if len(words) <= 6 and all(w in _PRAISE_ONLY for w in words):
         feats.append("praise without content")
         return act
 
@@ -161,7 +181,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     reflective = _in(marker_hits, sentence, ("reflective_openers",))
     second = sum(1 for w in words if w in _SECOND)
     firstp = sum(1 for w in words if w in _FIRST)
-    choice_frame = permission or autonomy or _contains(words, (("if", "you", "want"), ("if", "you", "are", "interested"), ("may", "or", "may", "not"), ("might", "or", "might", "not"), ("see", "what", "fits"), ("up", "to", "you")))
+    choice_frame = bool(permission or autonomy) or _contains(words, _CHOICE_FRAME)
 
     # Questions first: their word order decides more than any lexicon.
     if (is_question and not declarative) or open_request or wondering or (first in _WH and not declarative and sentence.terminal != "."):
@@ -172,15 +192,15 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
                 feats.append("advice phrased as a question")
                 act.code = "persuade_with_permission" if choice_frame and not permission else "persuade"
                 return act
-            if permission and _contains(words, (("i", "share"), ("i", "offer"), ("i", "tell"), ("i", "give"), ("i", "suggest"), ("i", "mention"), ("if", "i"), ("you", "like", "to", "hear"), ("you", "like", "some"), ("we", "look"), ("we", "talk"), ("we", "spend"), ("we", "go"))):
+            if _starts(lead, _PERMISSION_ASK, within=1) or _contains(words, _OFFER) or (permission and _contains(words, (("i", "share"), ("i", "offer"), ("i", "tell"), ("i", "give"), ("i", "suggest"), ("i", "mention"), ("if", "i"), ("you", "like", "to", "hear"), ("you", "like", "some"), ("we", "look"), ("we", "talk"), ("we", "spend"), ("we", "go")))):
                 feats.append("asks permission")
                 act.code = "seek_collaboration"
                 return act
-            if _partnership(words) or _contains(words, (("you", "know", "your"), ("you", "know", "yourself"), ("you", "are", "the", "expert"))):
+            if _partnership(words) or _contains(words, (("you", "know", "your"), ("you", "know", "yourself"), ("you", "are", "the", "expert"))) or (first in ("would", "could", "shall") and ("together" in words or _contains(words, (("talk", "through"), ("think", "through"), ("look", "at", "what"))))):
                 feats.append("seeks the client's partnership")
                 act.code = "seek_collaboration"
                 return act
-            if confront and not open_request:
+            if _starts(words, _CONFRONT_QUESTION, within=2) or any(m.first <= sentence.first + 1 for m in confront):
                 feats.append("confronting question")
                 act.code = "confront"
                 return act
@@ -190,6 +210,20 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
 
     if self_focus and not reflective:
         feats.append("self-disclosure")
+        return act
+    if _starts(lead, _CONDOLENCE, within=2) and second <= 1:
+        feats.append("social courtesy")
+        return act
+    if _contains(words, _OFFER) or (_starts(lead, _PERMISSION_ASK) and firstp):
+        feats.append("offers, with permission")
+        act.code = "seek_collaboration"
+        return act
+    if _contradiction(lead, words, client):
+        feats.append("contradicts the client's words to reassure")
+        return act
+    if any(w in _JUDGING_WORDS for w in words) and not affirm and not any(w in ("feel", "feeling", "felt", "sounds", "worry", "worried", "afraid", "scared") for w in words):
+        feats.append("judges")
+        act.code = "confront"
         return act
     if confront and not affirm:
         feats.append("confronts: " + confront[0].phrase)
@@ -203,10 +237,11 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("affirms a strength or effort")
         act.code = "affirm"
         return act
-    imperative = first in _IMPERATIVE and not (first == "tell" and words[1:2] == ["me"]) and not declarative
+    imperative = first in _IMPERATIVE and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
     should = any(w in _SHOULD for w in words) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "feel"), ("should", "be", "proud")))
-    if advice or imperative or should or _contains(words, (("i", "suggest"), ("i", "recommend"), ("my", "advice"), ("it", "might", "help", "to"), ("it", "may", "help", "to"), ("it", "could", "help", "to"), ("one", "thing", "that", "helps"), ("what", "helps", "some"), ("some", "people", "find", "it", "helps"), ("you", "could", "try"), ("you", "might", "try"), ("you", "might", "want", "to"), ("you", "may", "want", "to"))):
-        if dismiss and not (advice or imperative or should):
+    need_to = _you_need_to(words)
+    if advice or imperative or should or need_to or _contains(words, _ADVICE_STATEMENT):
+        if dismiss and not (advice or imperative or should or need_to):
             feats.append("reassures")
             return act
         if choice_frame or permission_anywhere:
@@ -224,6 +259,19 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("reassures or changes the subject")
         return act
     if info and not reflective and second <= 1:
+        if choice_frame:
+            feats.append("suggestion framed as a choice")
+            act.code = "persuade_with_permission"
+            return act
+        feats.append("gives information")
+        act.code = "giving_information"
+        return act
+    tentative = _in(marker_hits, sentence, ("tentative", "complex_markers"))
+    if second == 0 and not reflective and not tentative and _informational(words, tokens, client):
+        if choice_frame:
+            feats.append("suggestion framed as a choice")
+            act.code = "persuade_with_permission"
+            return act
         feats.append("gives information")
         act.code = "giving_information"
         return act
@@ -285,16 +333,68 @@ def _question_kind(lead: list[str], request: bool) -> str:
     return "closed_question"
 
 
+def _you_need_to(words: list[str]) -> bool:
+    for i, w in enumerate(words[:-2]):
+        if w == "you":
+            rest = words[i + 1 : i + 4]
+            if rest[:1] in (["just"], ["really"], ["still"], ["definitely"], ["seriously"]):
+                rest = rest[1:]
+            if rest[:2] in (["need", "to"], ["have", "to"], ["got", "to"], ["ought", "to"]) or rest[:1] == ["must"]:
+                if i > 0 and words[i - 1] in ("feel", "like", "that", "think", "believe", "if", "as"):
+                    continue
+                return True
+    return False
+
+
+def _contradiction(lead: list[str], words: list[str], client: Analysis | None) -> bool:
+    """'You're not a burden!': denying the client's own label is reassurance, not reflection."""
+    if lead[:3] in (["you", "are", "not"], ["it", "is", "not"], ["that", "is", "not"], ["you", "did", "not"]) and len(lead) > 3:
+        rest = lead[3:]
+        if rest[0] in ("a", "an", "all", "your", "selfish", "weak", "crazy", "stupid", "broken", "failing", "alone", "to"):
+            return True
+    return _contains(words, (("do", "not", "say", "that"), ("not", "all", "on", "you"), ("not", "your", "fault"), ("i", "am", "sure", "they"), ("i", "am", "sure", "it"), ("i", "am", "sure", "you"), ("i", "am", "sure", "he"), ("i", "am", "sure", "she")))
+
+
 def _partnership(words: list[str]) -> bool:
+    if "together" in words and not any(w in ("we", "us") for w in words):
+        return False
     return _contains(words, (("let", "us"), ("together",), ("we", "could"), ("we", "can"), ("we", "might"), ("shall", "we"), ("we", "work"), ("we", "figure"), ("we", "look"), ("we", "put"), ("we", "think"), ("we", "start"), ("we", "spend"), ("we", "focus"), ("we", "come", "up")))
 
 
+_STRENGTHS = frozenset("""strength strengths courage courageous brave bravery determination determined resilient resilience persistence persistent
+    commitment committed resourceful honest honesty dedication dedicated effort caring strong wisdom wise guts initiative perseverance tenacity
+    devotion devoted perceptive insightful thoughtful generous loyal capable skills skilled creative patient patience integrity compassion
+    compassionate grit progress achievement accomplishment""".split())
+_ACHIEVEMENT = (("you", "did", "it"), ("and", "you", "did", "it"), ("you", "made", "time"), ("you", "showed", "up"), ("you", "are", "still", "showing", "up"), ("you", "keep", "going"),
+    ("you", "are", "still", "here"), ("you", "are", "fighting", "for"), ("you", "kept"), ("you", "managed"), ("you", "came", "back"), ("you", "are", "trying", "to", "honour"), ("you", "built"),
+    ("something", "you", "built"), ("are", "still", "yours"), ("you", "stuck", "with"), ("you", "got", "through"), ("you", "found", "a", "way"), ("you", "took", "the"), ("you", "reached", "out"),
+    ("trusted", "you"), ("you", "are", "here", "trying"), ("advocating", "for", "yourself"), ("you", "handled"), ("you", "noticed"), ("you", "are", "keeping"))
+
+
 def _affirmation_shape(words: list[str]) -> bool:
-    strengths = ("strength", "courage", "courageous", "brave", "determination", "determined", "resilient", "resilience", "persistence", "persistent",
-                 "commitment", "committed", "resourceful", "honest", "honesty", "dedication", "dedicated", "effort", "caring", "care", "strong", "wisdom",
-                 "took", "guts", "initiative", "perseverance", "tenacity")
-    has_strength = any(w in strengths for w in words)
-    return has_strength and ("you" in words or "your" in words or words[:1] == ["that"]) and not any(w in ("but", "should") for w in words[:3]) and ("took" in words or "your" in words or "real" in words or "shows" in words or "show" in words or "such" in words or "really" in words) and not any(w in ("feel", "feeling", "felt", "sound", "sounds", "seem", "seems") for w in words)
+    if any(w in ("feel", "feeling", "felt", "sound", "sounds", "seem", "seems", "worried", "afraid", "scared", "not", "but", "should", "if") for w in words[:6]):
+        if not _contains(words, (("should", "feel", "proud"), ("should", "be", "proud"))):
+            return False
+    if any(w in _STRENGTHS for w in words) and ("you" in words or "your" in words or words[0] in ("that", "it", "this", "reaching", "coming", "getting", "asking", "noticing", "telling", "saying", "showing", "taking", "making")):
+        return True
+    return _contains(words, _ACHIEVEMENT) and not any(w in ("sad", "angry", "hurt", "tired", "exhausted", "lonely", "scared") for w in words)
+
+
+_GENERAL_SUBJECTS = frozenset({"people", "most", "many", "research", "studies", "some", "lots", "a", "an", "the", "there", "guidance", "guidelines", "grief", "alcohol", "anxiety", "depression", "teenagers", "adolescence", "helpline", "helplines", "daily", "young", "ambivalence", "this", "these", "it", "that", "sleep", "exercise", "caffeine", "nicotine", "medication", "antidepressants", "withdrawal", "everyone", "anyone", "kids", "children", "parents"})
+_GENERAL_WORDS = frozenset({"usually", "often", "typically", "common", "commonly", "normal", "generally", "tend", "tends", "can", "may", "research", "studies", "percent", "per", "guidance", "guideline", "guidelines", "units", "week", "rates", "risk", "evidence", "recommended", "services", "service", "clinic", "free", "confidential", "available", "hours", "open", "program", "programs", "programme", "many", "most", "some"})
+
+
+def _informational(words: list[str], tokens: list[Token], client: Analysis | None) -> bool:
+    """A statement about the world rather than about the client: who does what in general, figures, services."""
+    if len(words) < 5:
+        return False
+    general = sum(1 for w in words if w in _GENERAL_WORDS) + sum(1 for w in words if w.isdigit())
+    overlap = _overlap(tokens, client)
+    if words[0] in _GENERAL_SUBJECTS and general >= 1:
+        return True
+    if general >= 2 and overlap < 0.5:
+        return True
+    return len(words) >= 14 and overlap < 0.2 and general >= 1
 
 
 def _generic_statement(words: list[str]) -> bool:
