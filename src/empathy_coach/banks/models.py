@@ -260,6 +260,7 @@ class ContentRule(RuleBase, tag="content"):
 
 class StatementRule(RuleBase, tag="statement"):
     allow_checking_question: bool = True
+    require_reflection: bool = False  # only a reflection passes, not advice or information stated
 
 
 class RoadblocksRule(RuleBase, tag="roadblocks"):

@@ -62,7 +62,7 @@ _ADVICE_STATEMENT = (("i", "suggest"), ("i", "recommend"), ("my", "advice"), ("i
     ("one", "thing", "that", "helps"), ("what", "helps", "some"), ("some", "people", "find", "it", "helps"), ("some", "people", "find", "that"), ("you", "could", "try"),
     ("you", "might", "try"), ("you", "might", "want", "to"), ("you", "may", "want", "to"), ("one", "idea"), ("one", "option"), ("one", "thing", "you"), ("something", "you", "could"),
     ("you", "could", "ask"), ("you", "could", "talk"), ("you", "could", "also"), ("is", "the", "only", "safe"), ("is", "the", "only", "way"), ("the", "best", "thing"), ("what", "works", "for"),
-    ("helps", "a", "lot", "of", "people"), ("swear", "by"), ("it", "is", "worth"), ("worth", "trying"), ("you", "would", "be", "better"), ("you", "are", "better", "off"))
+    ("helps", "a", "lot", "of", "people"), ("other", "people", "have", "found"), ("swear", "by"), ("it", "is", "worth"), ("worth", "trying"), ("you", "would", "be", "better"), ("you", "are", "better", "off"))
 _CHOICE_FRAME = (("if", "you", "want"), ("if", "you", "would", "like"), ("if", "you", "are", "interested"), ("may", "or", "may", "not"), ("might", "or", "might", "not"), ("see", "what", "fits"),
     ("up", "to", "you"), ("whether", "it", "fits"), ("whether", "that", "fits"), ("if", "it", "fits"), ("see", "whether"), ("see", "if", "that"), ("take", "it", "or", "leave", "it"), ("you", "will", "know", "whether"),
     ("you", "will", "know", "if"), ("since", "you", "asked"), ("you", "asked"), ("if", "that", "is", "something", "you"), ("open", "to", "it"), ("you", "can", "decide"), ("your", "call"), ("what", "fits", "for", "you"),
@@ -172,7 +172,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     self_focus = _in(marker_hits, sentence, ("self_focus",))
     confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
     advice = _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading"))
-    dismiss = _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing"))
+    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d)]
     affirm = _in(marker_hits, sentence, ("affirmation",))
     autonomy = _in(marker_hits, sentence, ("autonomy",))
     collab = _in(marker_hits, sentence, ("collaboration",))
@@ -208,7 +208,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
             feats.append("open question" if act.code == "open_question" else "closed question")
             return act
 
-    if self_focus and not reflective:
+    if self_focus and not any(r.first < self_focus[0].first for r in reflective):
         feats.append("self-disclosure")
         return act
     if _starts(lead, _CONDOLENCE, within=2) and second <= 1:
@@ -240,6 +240,10 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     imperative = first in _IMPERATIVE and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
     should = any(w in _SHOULD for w in words) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "feel"), ("should", "be", "proud")))
     need_to = _you_need_to(words)
+    if choice_frame and _contains(words, (("some", "people", "find"), ("many", "people", "find"), ("some", "people"), ("others", "find"))):
+        feats.append("suggestion framed as a choice")
+        act.code = "persuade_with_permission"
+        return act
     if advice or imperative or should or need_to or _contains(words, _ADVICE_STATEMENT):
         if dismiss and not (advice or imperative or should or need_to):
             feats.append("reassures")
@@ -298,6 +302,17 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         return act
     feats.append("no codable act")
     return act
+
+
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten once twice a an half".split())
+
+
+def _counts(reply: Analysis, match: Match) -> bool:
+    """'at least three days' is a quantity, not 'at least you still have a job'."""
+    if match.phrase != "at least" or match.last >= len(reply.tokens):
+        return False
+    following = reply.tokens[match.last].text
+    return following.isdigit() or following in _NUMBER_WORDS
 
 
 def _declarative(words: list[str]) -> bool:

@@ -139,15 +139,37 @@ class Scorer:
                 continue
             seen_spans.add(span)
             found.append((match.category, match.start, match.end))
-        kinds = {k for k, _, _ in found}
-        if "questioning" not in kinds and "advising" not in kinds:
-            for act in coding.acts:
-                if act.code in QUESTIONS:
-                    found.append(("questioning", act.start, act.end))
-                    break
+        # Where the lexicon is silent, the coded act still names the roadblock it performs.
+        for act in coding.acts:
+            inside = {k for k, a, _ in found if act.start <= a < act.end}
+            fallback = _ACT_ROADBLOCK.get(act.code)
+            for feature in act.features:
+                fallback = _FEATURE_ROADBLOCK.get(feature.split(":")[0], fallback)
+            if fallback is None:
+                continue
+            kind, family = fallback
+            if not inside & family:
+                found.append((kind, act.start, act.end))
         found.sort(key=lambda f: (f[1], f[0]))
         return found
 
+
+_SOLUTIONS = frozenset({"ordering", "warning", "advising", "persuading", "moralizing"})
+_EVALUATIONS = frozenset({"judging", "moralizing", "disagreeing", "interpreting", "ordering"})
+_SOOTHING = frozenset({"reassuring", "withdrawing", "praising", "disagreeing"})
+_ACT_ROADBLOCK = {
+    "persuade": ("advising", _SOLUTIONS),
+    "confront": ("judging", _EVALUATIONS),
+    "open_question": ("questioning", frozenset({"questioning", "advising", "judging"})),
+    "closed_question": ("questioning", frozenset({"questioning", "advising", "judging"})),
+}
+_FEATURE_ROADBLOCK = {
+    "reassures": ("reassuring", _SOOTHING),
+    "reassures or changes the subject": ("reassuring", _SOOTHING),
+    "contradicts the client's words to reassure": ("reassuring", _SOOTHING),
+    "self-disclosure": ("withdrawing", frozenset({"withdrawing", "reassuring"})),
+    "praise without content": ("praising", frozenset({"praising"})),
+}
 
 _EMPTY = Outcome(0.0, False, [], {}, "the reply is empty")
 

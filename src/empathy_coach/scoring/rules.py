@@ -216,10 +216,14 @@ def evaluate_statement(rule: m.StatementRule, ctx: Context) -> Outcome:
     checking = [a for a in acts if a.code in REFLECTIONS and ctx.reply.original[a.start : a.end].rstrip().endswith("?")]
     spans = [(a.start, a.end) for a in question_acts]
     if primary in QUESTIONS or (question_acts and question_acts[-1] is acts[-1]):
-        return Outcome(0.0, False, spans, {"question": _quote(ctx, spans, 1)}, "ends with a question")
+        return Outcome(0.0, False, spans, {"question": _quote(ctx, spans, 1), "behaviour": "a question "}, "ends with a question")
     if checking and not rule.allow_checking_question:
         spans = [(a.start, a.end) for a in checking]
         return Outcome(0.0, False, spans, {"question": _quote(ctx, spans, 1)}, "a reflection asked as a question")
+    if rule.require_reflection and primary not in REFLECTIONS:
+        label = primary.replace("_", " ")
+        last = [(acts[-1].start, acts[-1].end)] if acts else []
+        return Outcome(0.0, False, last, {"question": "", "behaviour": label}, f"a statement, but {label} rather than a reflection")
     if question_acts:
         return Outcome(0.5, True, spans, {"question": _quote(ctx, spans, 1)}, "a statement, with a question along the way")
     detail = "a statement that checks understanding" if checking else "a statement, not a question"

@@ -1,0 +1,61 @@
+"""Run every turn's `examples` through the scorer: the calibration tests `check` reports on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from empathy_coach.problems import InputError, Problem
+
+
+@dataclass
+class ExampleOutcome:
+    run: int = 0
+    failed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
+    from empathy_coach.scoring.engine import scorer_for
+
+    outcome = ExampleOutcome()
+    for ref in catalog.scenarios():
+        if only_source and ref.source != only_source:
+            continue
+        try:
+            scorer = scorer_for(catalog, ref)
+        except (InputError, LookupError):
+            continue  # an unresolved rubric is reported by the cross-check already
+        doc = ref.loaded.document
+        for t_index, turn in enumerate(ref.scenario.turns):
+            for e_index, example in enumerate(turn.examples):
+                outcome.run += 1
+                result = scorer.score(example.reply, turn=turn, tags=tuple(ref.scenario.tags))
+                misses = expectation_misses(example, result)
+                if misses:
+                    outcome.failed += 1
+                    where = ("scenarios", ref.index, "turns", t_index, "examples", e_index)
+                    outcome.problems.append(
+                        doc.problem(where, f"example in {ref.scenario.id}/{turn.id}: {'; '.join(misses)}", "example")
+                    )
+    return outcome
+
+
+def expectation_misses(example, result) -> list[str]:
+    misses: list[str] = []
+    if example.passed is not None and result.passed != example.passed:
+        why = "" if example.passed else f" (score {result.score:g})"
+        if example.passed:
+            failing = [r.id for r in result.rules if not r.passed]
+            why = f" (score {result.score:g}; missed: {', '.join(failing) or 'none'})"
+        misses.append(f"expected to {'pass' if example.passed else 'fail'}, but it {'passed' if result.passed else 'failed'}{why}")
+    if example.behaviour is not None and result.behaviour != example.behaviour:
+        misses.append(f"expected behaviour {example.behaviour}, coded {result.behaviour}")
+    found = {f.kind for f in result.roadblocks}
+    missing = [r for r in example.roadblocks if r not in found]
+    if missing:
+        misses.append(f"expected roadblocks {', '.join(missing)}, found {', '.join(sorted(found)) or 'none'}")
+    if example.min_score is not None and result.score < example.min_score:
+        misses.append(f"expected a score of at least {example.min_score:g}, got {result.score:g}")
+    if example.max_score is not None and result.score > example.max_score:
+        misses.append(f"expected a score of at most {example.max_score:g}, got {result.score:g}")
+    return misses

@@ -1,0 +1,167 @@
+"""Behaviour coding: every code, the hard cases, and agreement with the labelled set."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from empathy_coach.banks import models as m
+from empathy_coach.scoring.agreement import FOUR_CLASS, cohen_kappa, code_labelled
+from empathy_coach.scoring.engine import Scorer, default_scorer, score_reply
+from empathy_coach.scoring.resources import builtin_lexicon
+
+LABELLED = Path(__file__).parent / "data" / "behaviour_labelled.jsonl"
+CLIENT = "I've been drinking most nights to unwind, and my doctor says my liver numbers are up. I don't know what to do."
+
+# The figures reached when this test was written; they may only go up.
+MIN_ACCURACY = 0.76
+MIN_FOUR_CLASS_KAPPA = 0.77
+MIN_SIMPLE_COMPLEX_KAPPA = 0.72
+
+
+@pytest.mark.parametrize(
+    "reply,code",
+    [
+        ("The drinking helps you unwind, and the liver results have you worried.", "complex_reflection"),
+        ("You drink most nights to unwind.", "simple_reflection"),
+        ("So the drinking helps you unwind?", "simple_reflection"),  # a reflection that checks understanding
+        ("What do you make of what the doctor said?", "open_question"),
+        ("Tell me more about those evenings.", "open_question"),
+        ("How many drinks is that on a typical night?", "closed_question"),
+        ("Did the doctor give you the numbers?", "closed_question"),
+        ("The guidelines say no more than 14 units a week, spread over at least three days.", "giving_information"),
+        ("You need to cut down before it gets worse.", "persuade"),
+        ("Have you tried having a few alcohol-free nights?", "persuade"),
+        ("Some people find alcohol-free days help; it may or may not fit for you.", "persuade_with_permission"),
+        ("Coming in to talk about this took real courage.", "affirm"),
+        ("Would it be okay if I shared some ideas other people have found useful?", "seek_collaboration"),
+        ("It's your decision what you do about it.", "emphasize_autonomy"),
+        ("You're in denial about how much you drink.", "confront"),
+        ("Mm-hmm.", "other"),
+        ("I know exactly how you feel, my dad drank too.", "other"),
+    ],
+)
+def test_every_code_on_clear_cases(reply, code):
+    assert default_scorer().code(reply, CLIENT).behaviour == code
+
+
+def test_a_reply_with_two_acts_has_both_and_the_last_is_primary():
+    result = score_reply("It sounds exhausting. What keeps you going?", client=CLIENT)
+    assert [a.code for a in result.acts][-1] == "open_question"
+    assert result.acts[0].code in ("simple_reflection", "complex_reflection")
+    assert result.behaviour == "open_question"
+    assert result.acts[0].text == "It sounds exhausting."
+
+
+def test_features_explain_the_code():
+    coding = default_scorer().code("Have you tried walking instead?", CLIENT)
+    assert coding.behaviour == "persuade"
+    assert "advice phrased as a question" in coding.features
+
+
+def _records():
+    return [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_labelled_set_is_large_and_covers_every_code():
+    records = _records()
+    assert len(records) >= 400
+    assert {r["code"] for r in records} == set(m.BEHAVIOUR_CODES)
+
+
+def test_agreement_with_the_labelled_set_stays_at_the_reached_figure():
+    records = _records()
+    gold = [r["code"] for r in records]
+    predicted = code_labelled(records)
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / len(gold)
+    four = cohen_kappa([FOUR_CLASS[g] for g in gold], [FOUR_CLASS[p] for p in predicted])
+    pairs = [(g, p) for g, p in zip(gold, predicted) if "reflection" in g and "reflection" in p]
+    simple_complex = cohen_kappa([g for g, _ in pairs], [p for _, p in pairs])
+    assert accuracy >= MIN_ACCURACY, accuracy
+    assert four >= MIN_FOUR_CLASS_KAPPA, four
+    assert simple_complex >= MIN_SIMPLE_COMPLEX_KAPPA, simple_complex
+
+
+def test_cohen_kappa_known_values():
+    assert cohen_kappa(["a", "b", "a", "b"], ["a", "b", "a", "b"]) == 1.0
+    assert cohen_kappa(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == 0.0
+
+
+@pytest.mark.parametrize("reply", ["", "   \n\t ", "🙂🙂🙂"])
+def test_empty_whitespace_and_emoji_only_replies_score_zero_and_fail(reply):
+    result = score_reply(reply, client=CLIENT)
+    assert result.behaviour == "other"
+    assert not result.passed and result.score == 0
+    assert result.tips
+
+
+def test_markup_and_escape_codes_in_a_reply_are_kept_literally():
+    reply = "[bold]You[/bold] feel \x1b[31mworried\x1b[0m"
+    result = score_reply(reply, client=CLIENT)
+    spans = [s.text for r in result.rules for s in r.spans]
+    for text in spans:
+        assert text in reply  # spans are slices of what was typed, never re-rendered
+    assert "[/bold] feel \x1b[31mworried" in result.acts[0].text
+
+
+def test_100kb_reply_is_bounded_in_time():
+    reply = "You feel worried and tired. " * 4000  # ~112 KB
+    scorer = default_scorer()
+    start = time.perf_counter()
+    result = scorer.score(reply, client=CLIENT)
+    assert result.truncated
+    assert time.perf_counter() - start < 1.0  # loose: the real figure is in benchmarks/
+
+
+def test_catastrophic_regex_is_refused_at_load_time():
+    from empathy_coach.banks.loader import load_text
+    from empathy_coach.problems import InputError
+
+    text = "id: r\nrules:\n  - id: evil\n    kind: pattern\n    regex: ['(a+)+$']\n"
+    with pytest.raises(InputError) as caught:
+        load_text(text, "r.yaml", "rubric")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (5, 13)
+    assert "refused" in problem.message and problem.code == "regex"
+
+
+def test_allowed_regex_runs_bounded_on_hostile_input():
+    rubric = msgspec.convert({"id": "r", "rules": [{"id": "p", "kind": "pattern", "regex": [r"a.*b.*c"]}]}, m.Rubric)
+    s = Scorer(rubric, {name: builtin_lexicon(name) for name in rubric.lexicons})
+    start = time.perf_counter()
+    s.score("a" * 100_000, client="x")
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("id: r\nrules:\n  - id: both\n    kind: all_of\n    rules: [ghost]\n", "reference"),
+        ("id: r\nlexicons: [emotions]\nrules:\n  - id: f\n    kind: feeling\n    lexicon: feelings\n", "reference"),
+        ("id: r\nrules:\n  - id: x\n    kind: sentiment\n", "unknown-kind"),
+    ],
+)
+def test_rubric_references_are_checked_at_load_time(text, code):
+    from empathy_coach.banks.loader import load_text
+    from empathy_coach.problems import InputError
+
+    with pytest.raises(InputError) as caught:
+        load_text(text, "r.yaml", "rubric")
+    assert caught.value.problems[0].code == code
+    assert caught.value.problems[0].line >= 3
+
+
+def test_python_api_does_not_import_typer_or_rich():
+    code = (
+        "import sys\nfrom empathy_coach import score_reply\n"
+        "r = score_reply('You sound worried.', client='I am worried about my son.')\n"
+        "assert r.behaviour.endswith('reflection'), r.behaviour\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click')]\n"
+        "assert not bad, bad\nprint('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
