@@ -128,11 +128,28 @@ def _in(matches: list[Match], sentence: Sentence, categories: tuple[str, ...]) -
     return [m for m in matches if m.category in categories and sentence.first <= m.first < sentence.last]
 
 
-def _starts(words: list[str], seqs: tuple[tuple[str, ...], ...], within: int = 1) -> bool:
-    for offset in range(min(within, len(words))):
+_SEQ_INDEX: dict[int, tuple[tuple, dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _index(seqs: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    cached = _SEQ_INDEX.get(id(seqs))
+    if cached is None or cached[0] is not seqs:
+        by_first: dict[str, list[tuple[str, ...]]] = {}
         for seq in seqs:
-            if tuple(words[offset : offset + len(seq)]) == seq:
-                return True
+            by_first.setdefault(seq[0], []).append(seq)
+        cached = _SEQ_INDEX[id(seqs)] = (seqs, by_first)
+    return cached[1]
+
+
+def _starts(words: list[str], seqs: tuple[tuple[str, ...], ...], within: int = 1) -> bool:
+    """Whether one of `seqs` begins at one of the first `within` words."""
+    by_first = _index(seqs)
+    for offset in range(min(within, len(words))):
+        candidates = by_first.get(words[offset])
+        if candidates:
+            for seq in candidates:
+                if len(seq) == 1 or tuple(words[offset : offset + len(seq)]) == seq:
+                    return True
     return False
 
 

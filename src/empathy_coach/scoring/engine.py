@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -28,7 +27,7 @@ def render(template: str, values: Mapping[str, str]) -> str:
     if "{" not in template:
         return template
     try:
-        return string.Formatter().vformat(template, (), _Blank(values))
+        return template.format_map(_Blank(values))
     except (ValueError, IndexError, KeyError, AttributeError):
         return template
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from empathy_coach.banks.models import Lexicon
-from empathy_coach.scoring.text import Analysis, Token, phrase_tokens, stem
+from empathy_coach.scoring.text import Analysis, phrase_tokens, stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,56 +19,85 @@ class Match:
     negated: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    category: str
-    phrase: str
-    parts: tuple[tuple[str, bool], ...]  # (stem or exact word or '*', exact?)
+_END = "\x00end"
+_WILD = "\x00*"
 
 
 class PhraseSet:
-    """Many phrases in categories, matched word by word on stems (or exactly with `~`)."""
+    """Many phrases in categories, matched word by word on stems (or exactly with `~`).
+
+    Phrases are compiled into a trie keyed by stem (`~` words by exact text, `*` by any word),
+    so matching costs one walk per token whatever the number of phrases. All matches of a
+    text are computed once and kept on its Analysis; callers filter by category and range.
+    """
 
     def __init__(self, phrases: dict[str, list[str]]) -> None:
-        self._by_first: dict[str, list[_Pattern]] = {}
-        self._wild_first: list[_Pattern] = []
+        self._root: dict = {}
         self.categories = set(phrases)
         for category, items in phrases.items():
             for phrase in items:
                 words = phrase_tokens(str(phrase))
                 if not words:
                     continue
-                parts = tuple(_part(w) for w in words)
-                pattern = _Pattern(category, str(phrase), parts)
-                key, exact = parts[0]
-                if key == "*":
-                    self._wild_first.append(pattern)
-                else:
-                    self._by_first.setdefault(key, []).append(pattern)
-        # Longest phrases first, so a match prefers "do not worry" over "worry".
-        for bucket in self._by_first.values():
-            bucket.sort(key=lambda p: -len(p.parts))
+                node = self._root
+                for word in words:
+                    if word == "*":
+                        key = _WILD
+                    elif word.endswith("~"):
+                        key = "=" + word[:-1]
+                    else:
+                        key = stem(word)
+                    node = node.setdefault(key, {})
+                node.setdefault(_END, []).append((category, str(phrase)))
 
-    def find(self, analysis: Analysis, categories: set[str] | frozenset[str] | None = None, first: int = 0, last: int | None = None) -> list[Match]:
+    def all_matches(self, analysis: Analysis) -> list[Match]:
+        memo = analysis.memo
+        found = memo.get(id(self))
+        if found is None:
+            found = memo[id(self)] = self._scan(analysis)
+        return found
+
+    def _scan(self, analysis: Analysis) -> list[Match]:
         tokens = analysis.tokens
-        stop = len(tokens) if last is None else last
+        root = self._root
         found: list[Match] = []
-        for index in range(first, stop):
+        count = len(tokens)
+        wild_first = _WILD in root
+        for index in range(count):
             token = tokens[index]
             if not token.word:
                 continue
-            candidates = self._by_first.get(token.stem, ())
-            if token.text != token.stem:
-                candidates = (*candidates, *self._by_first.get(token.text, ()))
-            for pattern in candidates:
-                if categories is not None and pattern.category not in categories:
+            if not wild_first and token.stem not in root and token.text not in root and ("=" + token.text) not in root:
+                continue
+            stack = [(root, index)]
+            while stack:
+                node, position = stack.pop()
+                if position > index:
+                    ends = node.get(_END)
+                    if ends:
+                        last = tokens[position - 1]
+                        for category, phrase in ends:
+                            found.append(Match(category, phrase, index, position, token.start, last.end, token.negated))
+                while position < count and not tokens[position].word and tokens[position].text in '"()':
+                    position += 1
+                if position >= count or not tokens[position].word:
                     continue
-                end = _match_at(tokens, index, pattern.parts, stop)
-                if end is not None:
-                    found.append(
-                        Match(pattern.category, pattern.phrase, index, end, token.start, tokens[end - 1].end, token.negated)
-                    )
+                current = tokens[position]
+                for key in (current.stem, "=" + current.text, _WILD) if current.text == current.stem else (current.stem, current.text, "=" + current.text, _WILD):
+                    child = node.get(key)
+                    if child is not None:
+                        stack.append((child, position + 1))
         return found
+
+    def find(self, analysis: Analysis, categories: set[str] | frozenset[str] | None = None, first: int = 0, last: int | None = None) -> list[Match]:
+        matches = self.all_matches(analysis)
+        if categories is None and first == 0 and last is None:
+            return list(matches)
+        stop = len(analysis.tokens) if last is None else last
+        return [
+            x for x in matches
+            if (categories is None or x.category in categories) and first <= x.first and x.last <= stop
+        ]
 
     def find_longest(self, analysis: Analysis, categories: set[str] | frozenset[str] | None = None) -> list[Match]:
         """Matches with any match inside a longer one dropped ("it is not your fault" over "your fault")."""
@@ -76,32 +105,6 @@ class PhraseSet:
 
     def has(self, category: str) -> bool:
         return category in self.categories
-
-
-def _part(word: str) -> tuple[str, bool]:
-    if word == "*":
-        return ("*", False)
-    if word.endswith("~"):
-        return (word[:-1], True)
-    return (stem(word), False)
-
-
-def _match_at(tokens: list[Token], index: int, parts: tuple[tuple[str, bool], ...], stop: int) -> int | None:
-    position = index
-    for key, exact in parts:
-        while position < stop and not tokens[position].word and tokens[position].text in '"()':
-            position += 1
-        if position >= stop or not tokens[position].word:
-            return None
-        token = tokens[position]
-        if key != "*":
-            if exact:
-                if token.text != key:
-                    return None
-            elif token.stem != key and token.text != key:
-                return None
-        position += 1
-    return position
 
 
 def _longest(matches: list[Match]) -> list[Match]:

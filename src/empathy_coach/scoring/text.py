@@ -18,7 +18,9 @@ MAX_ANALYSED_CHARS = 5000
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'})
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!.;:,\u2014\u2013\"()]")
-_WORDLIKE = re.compile(r"[a-z0-9]")
+_PUNCTUATION = frozenset('?!.;:,\u2014\u2013"()')
+_STEMS: dict[str, str] = {}
+_EXPANSIONS: dict[str, tuple[str, ...]] = {}
 
 _STEMMER = snowballstemmer.stemmer("english")
 
@@ -83,7 +85,7 @@ class Sentence:
 class Analysis:
     """Normalised text of one reply (or client statement) and everything derived from it."""
 
-    __slots__ = ("original", "normalised", "tokens", "sentences", "truncated", "_stems", "_content")
+    __slots__ = ("original", "normalised", "tokens", "sentences", "truncated", "_stems", "_content", "memo")
 
     def __init__(self, text: str) -> None:
         self.original = text
@@ -95,6 +97,7 @@ class Analysis:
         self.sentences: list[Sentence] = []
         self._stems: frozenset[str] | None = None
         self._content: frozenset[str] | None = None
+        self.memo: dict = {}  # per-text results shared by rules (lexicon matches)
         self._tokenise(normalised, offsets)
 
     def _tokenise(self, normalised: str, offsets: list[int] | None) -> None:
@@ -105,33 +108,37 @@ class Analysis:
 
         def close(terminal: str, end: int) -> None:
             nonlocal sentence, sentence_first, sentence_start
-            if len(tokens) > sentence_first and any(t.word for t in tokens[sentence_first:]):
+            if len(tokens) > sentence_first and sentence_start is not None:
                 self.sentences.append(Sentence(sentence, sentence_start or 0, end, sentence_first, len(tokens), terminal))
                 sentence += 1
             sentence_first = len(tokens)
             sentence_start = None
 
+        has_newline = "\n" in normalised
         last_end = 0
+        stems = _STEMS
+        append = tokens.append
         for match in _TOKEN.finditer(normalised):
             raw = match.group()
             start, end = match.span()
+            if has_newline:
+                if tokens and tokens[-1].word and "\n" in normalised[last_end:start]:
+                    close("", tokens[-1].end)  # a line break ends a sentence the writer left unpunctuated
+                last_end = end
             if offsets is not None:
                 start, end = offsets[start], offsets[end - 1] + 1
-            if tokens and tokens[-1].word and "\n" in normalised[last_end : match.start()]:
-                close("", tokens[-1].end)  # a line break ends a sentence the writer left unpunctuated
-            last_end = match.end()
-            if not _WORDLIKE.match(raw):
-                if raw in "?!.":
-                    tokens.append(Token(raw, raw, start, end, sentence, False))
-                    if raw in "?!" or not (tokens[-2:-1] and tokens[-2].text.isdigit()):
-                        close(raw, end)
-                    continue
-                tokens.append(Token(raw, raw, start, end, sentence, False))
+            if raw[0] in _PUNCTUATION:
+                append(Token(raw, raw, start, end, sentence, False))
+                if raw in "?!" or (raw == "." and not (len(tokens) > 1 and tokens[-2].text.isdigit())):
+                    close(raw, end)
                 continue
             if sentence_start is None:
                 sentence_start = start
-            for part in _expand(raw):
-                tokens.append(Token(part, stem(part), start, end, sentence, True))
+            for part in _EXPANSIONS.get(raw) or _expand(raw):
+                root = stems.get(part)
+                if root is None:
+                    root = stems[part] = stem(part)
+                append(Token(part, root, start, end, sentence, True))
         if tokens:
             close("", tokens[-1].end)
         _mark_negation(tokens)
@@ -186,8 +193,14 @@ def _normalise(text: str) -> tuple[str, list[int] | None]:
     return "".join(pieces), offsets
 
 
-@lru_cache(maxsize=16384)
 def _expand(word: str) -> tuple[str, ...]:
+    parts = _expand_uncached(word)
+    if len(_EXPANSIONS) < 100_000:
+        _EXPANSIONS[word] = parts
+    return parts
+
+
+def _expand_uncached(word: str) -> tuple[str, ...]:
     if "'" not in word:
         return _IRREGULAR.get(word, (word,))
     if word in _IRREGULAR:
