@@ -8,33 +8,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from empathy_coach.banks import models as m
+from empathy_coach.paths import APP_NAME, builtin_root, cache_home, user_home  # noqa: F401  (re-exported)
 from empathy_coach.banks.loader import Loaded, detect_kind, load_parsed
 from empathy_coach.banks.yamlsource import load_document
 from empathy_coach.problems import InputError, Problem
 
 YAML_SUFFIXES = (".yaml", ".yml")
-APP_NAME = "empathy-coach"
-
-
-def builtin_root() -> Path:
-    """The built-in `prompts/` folder: inside the installed wheel, or at the repository root."""
-    packaged = resources.files("empathy_coach") / "prompts"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "prompts"
-
-
-def user_home() -> Path:
-    override = os.environ.get("EMPATHY_COACH_HOME")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def yaml_files(folder: Path) -> list[Path]:

@@ -90,9 +90,36 @@ class Coding:
 
 @dataclass(slots=True)
 class Lexicons:
+    """The compiled lexicons a scorer matches against."""
+
     markers: PhraseSet
     roadblocks: PhraseSet
     emotions: EmotionLexicon | None
+
+    @classmethod
+    def compile(cls, lexicons) -> Lexicons:
+        emotions = lexicons.get("emotions")
+        return cls(
+            PhraseSet(lexicons["markers"].phrases if "markers" in lexicons else {}),
+            PhraseSet(lexicons["roadblocks"].phrases if "roadblocks" in lexicons else {}),
+            EmotionLexicon(emotions) if emotions is not None else None,
+        )
+
+    def to_builtins(self) -> dict:
+        return {
+            "markers": self.markers.to_builtins(),
+            "roadblocks": self.roadblocks.to_builtins(),
+            "emotions": self.emotions.to_builtins() if self.emotions else None,
+        }
+
+    @classmethod
+    def from_builtins(cls, data: dict) -> Lexicons:
+        emotions = data["emotions"]
+        return cls(
+            PhraseSet.from_builtins(data["markers"]),
+            PhraseSet.from_builtins(data["roadblocks"]),
+            EmotionLexicon.from_builtins(emotions) if emotions is not None else None,
+        )
 
 
 def code_reply(reply: Analysis, client: Analysis | None, lex: Lexicons) -> Coding:

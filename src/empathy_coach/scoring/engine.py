@@ -7,7 +7,6 @@ from functools import lru_cache
 
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply
-from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome
 from empathy_coach.scoring.text import Analysis
@@ -35,13 +34,13 @@ def render(template: str, values: Mapping[str, str]) -> str:
 class Scorer:
     """A rubric and its lexicons compiled once, then used for any number of replies."""
 
-    def __init__(self, rubric: m.Rubric, lexicons: Mapping[str, m.Lexicon]) -> None:
+    def __init__(self, rubric: m.Rubric, lexicons: Mapping[str, m.Lexicon] | Lexicons) -> None:
         self.rubric = rubric
-        emotions = lexicons.get("emotions")
-        self.emotions = EmotionLexicon(emotions) if emotions is not None else None
-        self.markers = PhraseSet(lexicons["markers"].phrases if "markers" in lexicons else {})
-        self.roadblock_phrases = PhraseSet(lexicons["roadblocks"].phrases if "roadblocks" in lexicons else {})
-        self.lexicons = Lexicons(self.markers, self.roadblock_phrases, self.emotions)
+        tables = lexicons if isinstance(lexicons, Lexicons) else Lexicons.compile(lexicons)
+        self.lexicons = tables
+        self.emotions = tables.emotions
+        self.markers = tables.markers
+        self.roadblock_phrases = tables.roadblocks
         # Compositions run after the rules they combine.
         self.order = [r for r in rubric.rules if r.kind not in COMPOSITIONS] + [r for r in rubric.rules if r.kind in COMPOSITIONS]
         self.compiled: dict[str, object] = {}
@@ -175,10 +174,10 @@ _EMPTY = Outcome(0.0, False, [], {}, "the reply is empty")
 
 @lru_cache(maxsize=4)
 def default_scorer(rubric: str = GENERIC_RUBRIC) -> Scorer:
-    from empathy_coach.scoring.resources import builtin_lexicon, builtin_rubric
+    from empathy_coach.scoring.resources import builtin_rubric, builtin_tables
 
     rubric_model = builtin_rubric(rubric)
-    return Scorer(rubric_model, {name: builtin_lexicon(name) for name in rubric_model.lexicons})
+    return Scorer(rubric_model, builtin_tables(tuple(rubric_model.lexicons)))
 
 
 def score_reply(reply: str, client: str | None = None, *, turn: m.Turn | None = None, rubric: m.Rubric | None = None,
@@ -205,11 +204,13 @@ def _catalog_scorer(catalog, rubric: m.Rubric) -> Scorer:
     cache = catalog.__dict__.setdefault("_scorers", {})
     scorer = cache.get(rubric.id)
     if scorer is None:
-        from empathy_coach.scoring.resources import builtin_lexicon
+        from empathy_coach.scoring.resources import builtin_lexicon, builtin_tables
 
-        lexicons = {}
-        for name in rubric.lexicons:
-            loaded = catalog.lexicon(name)
-            lexicons[name] = loaded.value if loaded is not None else builtin_lexicon(name)
-        scorer = cache[rubric.id] = Scorer(rubric, lexicons)
+        loaded = {name: catalog.lexicon(name) for name in rubric.lexicons}
+        if all(item is None or item.source == "built-in" for item in loaded.values()):
+            scorer = Scorer(rubric, builtin_tables(tuple(rubric.lexicons)))
+        else:
+            lexicons = {name: item.value if item is not None else builtin_lexicon(name) for name, item in loaded.items()}
+            scorer = Scorer(rubric, lexicons)
+        cache[rubric.id] = scorer
     return scorer

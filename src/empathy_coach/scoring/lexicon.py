@@ -50,6 +50,16 @@ class PhraseSet:
                     node = node.setdefault(key, {})
                 node.setdefault(_END, []).append((category, str(phrase)))
 
+    def to_builtins(self) -> dict:
+        return {"root": self._root, "categories": sorted(self.categories)}
+
+    @classmethod
+    def from_builtins(cls, data: dict) -> PhraseSet:
+        self = cls.__new__(cls)
+        self._root = data["root"]
+        self.categories = set(data["categories"])
+        return self
+
     def all_matches(self, analysis: Analysis) -> list[Match]:
         memo = analysis.memo
         found = memo.get(id(self))
@@ -142,6 +152,21 @@ class EmotionLexicon:
         self._by_stem: dict[tuple[str, ...], EmotionWord] = {}
         for word, entry in self.words.items():
             self._by_stem.setdefault(tuple(stem(w) for w in phrase_tokens(word)), entry)
+
+    def to_builtins(self) -> dict:
+        return {
+            "words": {w: [e.family, e.intensity] for w, e in self.words.items()},
+            "phrases": self._phrases.to_builtins(),
+            "by_stem": {"\x1f".join(k): e.word for k, e in self._by_stem.items()},
+        }
+
+    @classmethod
+    def from_builtins(cls, data: dict) -> EmotionLexicon:
+        self = cls.__new__(cls)
+        self.words = {w: EmotionWord(w, family, intensity) for w, (family, intensity) in data["words"].items()}
+        self._phrases = PhraseSet.from_builtins(data["phrases"])
+        self._by_stem = {tuple(k.split("\x1f")): self.words[w] for k, w in data["by_stem"].items()}
+        return self
 
     def lookup(self, word: str) -> EmotionWord | None:
         """The lexicon entry for a scenario's emotion word, by exact word or by stem."""

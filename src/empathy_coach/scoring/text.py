@@ -10,8 +10,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
-
 # Beyond this many characters a reply is not analysed further: no reflection is that long,
 # and every rule stays bounded in time whatever is pasted.
 MAX_ANALYSED_CHARS = 5000
@@ -22,7 +20,7 @@ _PUNCTUATION = frozenset('?!.;:,\u2014\u2013"()')
 _STEMS: dict[str, str] = {}
 _EXPANSIONS: dict[str, tuple[str, ...]] = {}
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = None  # snowballstemmer imports every language (~18 ms): only on the first unknown word
 
 _CONTRACTION_SUFFIXES = {"'re": "are", "'ve": "have", "'ll": "will", "'d": "would", "'m": "am"}
 _IRREGULAR = {
@@ -56,9 +54,31 @@ STOPWORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=65536)
+MAX_CACHED_STEMS = 200_000
+
+
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    cached = _STEMS.get(word)
+    if cached is not None:
+        return cached
+    global _STEMMER
+    if _STEMMER is None:
+        import snowballstemmer
+
+        _STEMMER = snowballstemmer.stemmer("english")
+    result = _STEMMER.stemWord(word)
+    if len(_STEMS) < MAX_CACHED_STEMS:
+        _STEMS[word] = result
+    return result
+
+
+def known_stems() -> dict[str, str]:
+    return dict(_STEMS)
+
+
+def preload_stems(stems: dict[str, str]) -> None:
+    for word, root in stems.items():
+        _STEMS.setdefault(word, root)
 
 
 @dataclass(slots=True)
@@ -137,7 +157,7 @@ class Analysis:
             for part in _EXPANSIONS.get(raw) or _expand(raw):
                 root = stems.get(part)
                 if root is None:
-                    root = stems[part] = stem(part)
+                    root = stem(part)
                 append(Token(part, root, start, end, sentence, True))
         if tokens:
             close("", tokens[-1].end)
