@@ -45,7 +45,8 @@ _ADVICE_QUESTION = (
 _IMPERATIVE = frozenset(
     """try go call talk take stop start make get keep write ask focus avoid cut quit eat sleep drink exercise remember consider
     give be put find join see think tell stay leave look use set book read sign speak reach listen slow breathe relax limit
-    switch plan practise practice text email apologise apologize forgive ignore accept""".split()
+    switch plan practise practice text email apologise apologize forgive ignore accept walk fake hang pick sort cheer
+    chin smile treat enjoy drop move let phone ring visit""".split()
 )
 _SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 _FIRST = frozenset({"i", "me", "my", "mine", "myself"})
@@ -210,12 +211,16 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     is_question = sentence.terminal == "?"
     tag_question = is_question and _tag_question(words)
     declarative = _declarative(lead)
+    if is_question and declarative and not tag_question:
+        clause = _last_clause(reply, sentence)
+        if clause and not _declarative(clause):
+            lead, first, declarative = clause, clause[0], False
     open_request = _starts(lead, _OPEN_REQUESTS) or (first in ("can", "could", "would", "will") and _starts(lead[1:], (("you", "tell"), ("you", "say"), ("you", "talk"), ("you", "describe"), ("you", "walk"), ("you", "help", "me"))))
     wondering = _starts(lead, (("i", "wonder", "what"), ("i", "wonder", "how"), ("i", "am", "curious"), ("i", "would", "like", "to", "hear"), ("i", "would", "love", "to", "hear"), ("i", "am", "wondering", "what"), ("i", "am", "wondering", "how")))
 
     self_focus = _in(marker_hits, sentence, ("self_focus",))
     confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
-    advice = _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading"))
+    advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a)]
     dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d)]
     affirm = _in(marker_hits, sentence, ("affirmation",))
     autonomy = _in(marker_hits, sentence, ("autonomy",))
@@ -277,12 +282,13 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("emphasises choice")
         act.code = "emphasize_autonomy"
         return act
-    if affirm or _affirmation_shape(words):
+    feelings_here = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
+    if (affirm or _affirmation_shape(words)) and not any(not m.negated for m, _ in feelings_here):
         feats.append("affirms a strength or effort")
         act.code = "affirm"
         return act
     imperative = first in _IMPERATIVE and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
-    should = any(w in _SHOULD for w in words) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "feel"), ("should", "be", "proud")))
+    should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
     need_to = _you_need_to(words)
     if choice_frame and _contains(words, (("some", "people", "find"), ("many", "people", "find"), ("some", "people"), ("others", "find"))):
         feats.append("suggestion framed as a choice")
@@ -315,7 +321,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         act.code = "giving_information"
         return act
     tentative = _in(marker_hits, sentence, ("tentative", "complex_markers"))
-    if second == 0 and not reflective and not tentative and _informational(words, tokens, client):
+    if (second == 0 or (second <= 2 and sum(1 for w in words if w in _GENERAL_WORDS) >= 3)) and not reflective and not tentative and _informational(words, tokens, client):
         if choice_frame:
             feats.append("suggestion framed as a choice")
             act.code = "persuade_with_permission"
@@ -348,6 +354,22 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     return act
 
 
+_INFERENCE_VERBS = frozenset({"feel", "be", "have", "sound", "seem", "wonder", "hurt", "ache"})
+_REPORTING = frozenset({"feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
+
+
+def _reported(reply: Analysis, match: Match) -> bool:
+    """'You must feel trapped' infers a feeling; 'as if you should be over it' reports a belief: neither is advice."""
+    tokens = reply.tokens
+    after = tokens[match.last].text if match.last < len(tokens) else ""
+    if match.phrase.split()[-1] in ("must", "should") and after in _INFERENCE_VERBS:
+        return True
+    if match.phrase.endswith(" is") and after == "for":  # "what you need is for someone to listen"
+        return True
+    before = [t.text for t in tokens[max(0, match.first - 3) : match.first] if t.word]
+    return any(w in _REPORTING for w in before)
+
+
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten once twice a an half".split())
 
 
@@ -357,6 +379,21 @@ def _counts(reply: Analysis, match: Match) -> bool:
         return False
     following = reply.tokens[match.last].text
     return following.isdigit() or following in _NUMBER_WORDS
+
+
+def _last_clause(reply: Analysis, sentence: Sentence) -> list[str]:
+    """The words after the last comma, semicolon or dash: 'If you know the options, why not use them?'"""
+    tokens = reply.sentence_tokens(sentence)
+    cut = None
+    for index, token in enumerate(tokens):
+        if not token.word and token.text in (",", ";", ":", "\u2014", "\u2013"):
+            cut = index
+    if cut is None:
+        return []
+    clause = [t.text for t in tokens[cut + 1 :] if t.word]
+    while len(clause) > 2 and clause[0] in _LEAD_FILLERS:
+        clause = clause[1:]
+    return clause if len(clause) >= 2 else []
 
 
 def _declarative(words: list[str]) -> bool:
@@ -396,10 +433,12 @@ def _you_need_to(words: list[str]) -> bool:
     for i, w in enumerate(words[:-2]):
         if w == "you":
             rest = words[i + 1 : i + 4]
-            if rest[:1] in (["just"], ["really"], ["still"], ["definitely"], ["seriously"]):
+            if rest[:1] in (["just"], ["really"], ["still"], ["definitely"], ["seriously"], ["two"], ["both"], ["guys"], ["all"]):
                 rest = rest[1:]
             if rest[:2] in (["need", "to"], ["have", "to"], ["got", "to"], ["ought", "to"]) or rest[:1] == ["must"]:
-                if i > 0 and words[i - 1] in ("feel", "like", "that", "think", "believe", "if", "as"):
+                if i > 0 and words[i - 1] in _REPORTING:
+                    continue
+                if rest[:1] == ["must"] and rest[1:2] and rest[1] in _INFERENCE_VERBS:
                     continue
                 return True
     return False
@@ -423,7 +462,7 @@ def _partnership(words: list[str]) -> bool:
 _STRENGTHS = frozenset("""strength strengths courage courageous brave bravery determination determined resilient resilience persistence persistent
     commitment committed resourceful honest honesty dedication dedicated effort caring strong wisdom wise guts initiative perseverance tenacity
     devotion devoted perceptive insightful thoughtful generous loyal capable skills skilled creative patient patience integrity compassion
-    compassionate grit progress achievement accomplishment""".split())
+    compassionate grit progress achievement accomplishment discipline disciplined""".split())
 _ACHIEVEMENT = (("you", "did", "it"), ("and", "you", "did", "it"), ("you", "made", "time"), ("you", "showed", "up"), ("you", "are", "still", "showing", "up"), ("you", "keep", "going"),
     ("you", "are", "still", "here"), ("you", "are", "fighting", "for"), ("you", "kept"), ("you", "managed"), ("you", "came", "back"), ("you", "are", "trying", "to", "honour"), ("you", "built"),
     ("something", "you", "built"), ("are", "still", "yours"), ("you", "stuck", "with"), ("you", "got", "through"), ("you", "found", "a", "way"), ("you", "took", "the"), ("you", "reached", "out"),
@@ -440,7 +479,8 @@ def _affirmation_shape(words: list[str]) -> bool:
 
 
 _GENERAL_SUBJECTS = frozenset({"people", "most", "many", "research", "studies", "some", "lots", "a", "an", "the", "there", "guidance", "guidelines", "grief", "alcohol", "anxiety", "depression", "teenagers", "adolescence", "helpline", "helplines", "daily", "young", "ambivalence", "this", "these", "it", "that", "sleep", "exercise", "caffeine", "nicotine", "medication", "antidepressants", "withdrawal", "everyone", "anyone", "kids", "children", "parents"})
-_GENERAL_WORDS = frozenset({"usually", "often", "typically", "common", "commonly", "normal", "generally", "tend", "tends", "can", "may", "research", "studies", "percent", "per", "guidance", "guideline", "guidelines", "units", "week", "rates", "risk", "evidence", "recommended", "services", "service", "clinic", "free", "confidential", "available", "hours", "open", "program", "programs", "programme", "many", "most", "some"})
+_GENERAL_WORDS = frozenset({"usually", "often", "typically", "common", "commonly", "normal", "generally", "tend", "tends", "can", "may", "research", "studies", "percent", "per", "guidance", "guideline", "guidelines", "units", "week", "rates", "risk", "evidence", "recommended", "services", "service", "clinic", "free", "confidential", "available", "hours", "open", "program", "programs", "programme", "many", "most", "some",
+    "rules", "legal", "law", "entitled", "scheme", "schemes", "council", "formally", "policy", "statutory", "benefit", "benefits", "eligible"})
 
 
 def _informational(words: list[str], tokens: list[Token], client: Analysis | None) -> bool:

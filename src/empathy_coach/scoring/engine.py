@@ -126,11 +126,13 @@ class Scorer:
         found: list[tuple[str, int, int]] = []
         seen_spans: set[tuple[int, int]] = set()
         question_acts = [a for a in coding.acts if a.code in QUESTIONS or "advice phrased as a question" in a.features]
-        reflection_spans = [(a.start, a.end) for a in coding.acts if a.code in REFLECTIONS or a.code == "affirm"]
+        reflection_spans = [(a.start, a.end) for a in coding.acts if a.code in REFLECTIONS]
         for match in self.roadblock_phrases.find_longest(reply):
             if match.category == "questioning" and not any(a.start <= match.start < a.end for a in question_acts):
                 continue
-            if match.category in ("praising",) and any(a <= match.start < b for a, b in reflection_spans):
+            # Inside a reflection, a roadblock's words are the client's situation given back
+            # ("you tell your son you're fine"), not the counsellor's move.
+            if any(a <= match.start < b for a, b in reflection_spans):
                 continue
             span = (match.start, match.end)
             if span in seen_spans:
