@@ -89,6 +89,7 @@ def plain_feedback(reply: str, result: ScoreResult) -> str:
     lines = [
         f"Score: {result.score:.0f} out of 100, {'passed' if result.passed else 'not passed yet'} (pass at {result.pass_score:.0f}).",
         f"Behaviour: {result.behaviour_label}.",
+        f"Your reply: {printable(reply)}",
     ]
     for rule in result.rules:
         evidence = "; ".join(f'"{printable(s.text)}"' for s in rule.spans[:3])

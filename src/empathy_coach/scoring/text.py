@@ -16,6 +16,13 @@ MAX_ANALYSED_CHARS = 5000
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'})
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!.;:,\u2014\u2013\"()]")
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group())
+
+
 _PUNCTUATION = frozenset('?!.;:,\u2014\u2013"()')
 _STEMS: dict[str, str] = {}
 _EXPANSIONS: dict[str, tuple[str, ...]] = {}
@@ -110,7 +117,9 @@ class Analysis:
     def __init__(self, text: str) -> None:
         self.original = text
         self.truncated = len(text) > MAX_ANALYSED_CHARS
-        body = text[:MAX_ANALYSED_CHARS]
+        # Terminal escape sequences and control characters become spaces of the same length,
+        # so they never glue onto words and every span still points at what was typed.
+        body = _CONTROL.sub(_blank, text[:MAX_ANALYSED_CHARS])
         normalised, offsets = _normalise(body)
         self.normalised = normalised
         self.tokens: list[Token] = []

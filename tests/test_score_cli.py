@@ -1,0 +1,96 @@
+"""`empathy-coach score` through Typer's CliRunner."""
+
+import json
+
+from typer.testing import CliRunner
+
+from empathy_coach.cli import app
+
+runner = CliRunner()
+CLIENT = "I've been on nights all month and I'm exhausted. Nobody else ever says yes."
+BANK = """\
+id: mini
+title: Mini bank
+scenarios:
+  - id: mini-nights
+    title: Nights again
+    turns:
+      - id: t1
+        client: They've put me on nights again. I'm exhausted and I feel taken for granted.
+        emotions: [exhausted, resentful]
+        content:
+          - text: put on nights again
+            synonyms: [nights, night shifts, rota]
+      - id: t2
+        client: I just want someone to notice.
+        emotions: [unappreciated]
+"""
+
+
+def test_generic_score_text_passes_with_exit_0_and_shows_evidence():
+    result = runner.invoke(app, ["score", "--client", CLIENT, "You sound exhausted, and it always lands on you."])
+    assert result.exit_code == 0, result.output
+    assert "Score:" in result.output and "reflection." in result.output
+    assert "Your reply: You sound exhausted" in result.output
+    assert '"exhausted"' in result.output  # the words behind the rule
+
+
+def test_generic_score_below_pass_mark_exits_1_with_tips():
+    result = runner.invoke(app, ["score", "--client", CLIENT, "You should tell your manager no."])
+    assert result.exit_code == 1
+    assert "Roadblocks: advising" in result.output
+    assert "Tip 1:" in result.output
+
+
+def test_json_output_has_the_stable_fields():
+    result = runner.invoke(app, ["score", "--client", CLIENT, "--format", "json", "What happened?"])
+    data = json.loads(result.output)
+    assert {"score", "passed", "behaviour", "acts", "roadblocks", "rules", "tips"} <= set(data)
+    assert data["behaviour"] == "open_question"
+    assert all({"id", "passed", "points", "spans", "message"} <= set(rule) for rule in data["rules"])
+
+
+def test_scenario_turn_score(tmp_path):
+    bank = tmp_path / "mini.yaml"
+    bank.write_text(BANK)
+    result = runner.invoke(app, ["score", "--bank", str(bank), "--scenario", "mini-nights", "--turn", "t1", "--format", "json",
+                                 "You're exhausted by the nights, and taken for granted."])
+    data = json.loads(result.output)
+    assert result.exit_code == 0, result.output
+    feeling = [r for r in data["rules"] if r["id"] == "names-feeling"][0]
+    assert feeling["passed"] and feeling["spans"][0]["text"] == "exhausted"
+
+
+def test_unknown_scenario_and_turn_are_one_line_errors_with_exit_2(tmp_path):
+    bank = tmp_path / "mini.yaml"
+    bank.write_text(BANK)
+    unknown = runner.invoke(app, ["score", "--bank", str(bank), "--scenario", "mini-night", "x"])
+    assert unknown.exit_code == 2
+    assert "did you mean 'mini-nights'" in unknown.output
+    assert "Traceback" not in unknown.output
+    bad_turn = runner.invoke(app, ["score", "--bank", str(bank), "--scenario", "mini-nights", "--turn", "t9", "x"])
+    assert bad_turn.exit_code == 2 and "its turns: t1, t2" in bad_turn.output
+
+
+def test_needs_exactly_one_of_client_or_scenario():
+    neither = runner.invoke(app, ["score", "hello"])
+    assert neither.exit_code == 2 and "either --client" in neither.output
+
+
+def test_reply_markup_and_escapes_are_printed_literally():
+    reply = "[bold red]You[/bold red] sound \x1b[31mexhausted\x1b[0m"
+    result = runner.invoke(app, ["score", "--client", CLIENT, reply])
+    assert "Your reply: [bold red]You[/bold red] sound" in result.output  # markup shown as typed
+    assert "\x1b[31m" not in result.output  # escape codes are made visible, never sent to the terminal
+    assert "\\x1b[31m" in result.output
+
+
+def test_reply_from_stdin():
+    result = runner.invoke(app, ["score", "--client", CLIENT, "--format", "json", "-"], input="You sound exhausted.\n")
+    assert json.loads(result.output)["acts"][0]["text"] == "You sound exhausted."
+
+
+def test_empty_reply_scores_zero():
+    result = runner.invoke(app, ["score", "--client", CLIENT, "--format", "json", "   "])
+    data = json.loads(result.output)
+    assert result.exit_code == 1 and data["score"] == 0 and data["behaviour"] == "other"
