@@ -227,7 +227,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     collab = _in(marker_hits, sentence, ("collaboration",))
     permission = _in(marker_hits, sentence, ("permission",))
     info = _in(marker_hits, sentence, ("information",))
-    reflective = _in(marker_hits, sentence, ("reflective_openers",))
+    reflective = [r for r in _in(marker_hits, sentence, ("reflective_openers",)) if not _weak_opener(r)]
     second = sum(1 for w in words if w in _SECOND)
     firstp = sum(1 for w in words if w in _FIRST)
     choice_frame = bool(permission or autonomy) or _contains(words, _CHOICE_FRAME)
@@ -283,6 +283,10 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         act.code = "emphasize_autonomy"
         return act
     feelings_here = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
+    if _praise_shape(words) and not any(not m.negated for m, _ in feelings_here):
+        feats.append("praises the person")
+        act.code = "affirm"
+        return act
     if (affirm or _affirmation_shape(words)) and not any(not m.negated for m, _ in feelings_here):
         feats.append("affirms a strength or effort")
         act.code = "affirm"
@@ -290,7 +294,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     imperative = first in _IMPERATIVE and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
     should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
     need_to = _you_need_to(words)
-    if choice_frame and _contains(words, (("some", "people", "find"), ("many", "people", "find"), ("some", "people"), ("others", "find"))):
+    if choice_frame and (_people_find(words) or _contains(words, (("some", "people"), ("others", "find")))):
         feats.append("suggestion framed as a choice")
         act.code = "persuade_with_permission"
         return act
@@ -321,6 +325,13 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         act.code = "giving_information"
         return act
     tentative = _in(marker_hits, sentence, ("tentative", "complex_markers"))
+    if second == 0 and lead[0] in ("everyone", "everybody", "nobody", "no", "anyone") and not tentative and not info:
+        feats.append("reassures by generalising")
+        return act
+    if lead[0] in _GENERAL_SUBJECTS and _contains(words, (("you", "can"), ("you", "could"))) and not reflective and sum(1 for w in words if w in _GENERAL_WORDS) >= 1:
+        feats.append("gives information")
+        act.code = "persuade_with_permission" if choice_frame else "giving_information"
+        return act
     if (second == 0 or (second <= 2 and sum(1 for w in words if w in _GENERAL_WORDS) >= 3)) and not reflective and not tentative and _informational(words, tokens, client):
         if choice_frame:
             feats.append("suggestion framed as a choice")
@@ -356,6 +367,12 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
 
 _INFERENCE_VERBS = frozenset({"feel", "be", "have", "sound", "seem", "wonder", "hurt", "ache"})
 _REPORTING = frozenset({"feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
+
+
+def _weak_opener(match: Match) -> bool:
+    """'you are', 'you have': any sentence about the client starts so; they prove no reflection."""
+    words = match.phrase.split()
+    return len(words) <= 2 and words[0] in ("you", "you're", "you've")
 
 
 def _reported(reply: Analysis, match: Match) -> bool:
@@ -433,7 +450,7 @@ def _you_need_to(words: list[str]) -> bool:
     for i, w in enumerate(words[:-2]):
         if w == "you":
             rest = words[i + 1 : i + 4]
-            if rest[:1] in (["just"], ["really"], ["still"], ["definitely"], ["seriously"], ["two"], ["both"], ["guys"], ["all"]):
+            if rest[:1] in (["just"], ["really"], ["still"], ["definitely"], ["seriously"], ["two"], ["both"], ["guys"], ["all"], ["do"], ["will"], ["simply"]):
                 rest = rest[1:]
             if rest[:2] in (["need", "to"], ["have", "to"], ["got", "to"], ["ought", "to"]) or rest[:1] == ["must"]:
                 if i > 0 and words[i - 1] in _REPORTING:
@@ -450,7 +467,7 @@ def _contradiction(lead: list[str], words: list[str], client: Analysis | None) -
         rest = lead[3:]
         if rest[0] in ("a", "an", "all", "your", "selfish", "weak", "crazy", "stupid", "broken", "failing", "alone", "to"):
             return True
-    return _contains(words, (("do", "not", "say", "that"), ("not", "all", "on", "you"), ("not", "your", "fault"), ("i", "am", "sure", "they"), ("i", "am", "sure", "it"), ("i", "am", "sure", "you"), ("i", "am", "sure", "he"), ("i", "am", "sure", "she")))
+    return _contains(words, (("do", "not", "say", "that"), ("not", "all", "on", "you"), ("not", "your", "fault"), ("i", "am", "sure"), ("i", "know", "you", "will"), ("you", "will", "get", "there"), ("you", "will", "be", "fine"), ("you", "will", "be", "okay"), ("you", "will", "be", "ok")))
 
 
 def _partnership(words: list[str]) -> bool:
@@ -469,6 +486,22 @@ _ACHIEVEMENT = (("you", "did", "it"), ("and", "you", "did", "it"), ("you", "made
     ("trusted", "you"), ("you", "are", "here", "trying"), ("advocating", "for", "yourself"), ("you", "handled"), ("you", "noticed"), ("you", "are", "keeping"))
 
 
+_PRAISE_ADJECTIVES = frozenset("good great amazing wonderful brilliant loving lovely kind brave lucky fantastic awesome incredible smart clever strong special inspiring".split())
+_INTENSIFIERS = frozenset("such a an so very really clearly incredibly truly doing been being".split())
+
+
+def _praise_shape(words: list[str]) -> bool:
+    """'You are such a good mum', 'You've been very brave': an evaluation of the person."""
+    for i in range(len(words) - 2):
+        if words[i] == "you" and words[i + 1] in ("are", "have", "were"):
+            j = i + 2
+            while j < len(words) and words[j] in _INTENSIFIERS:
+                j += 1
+            if j < len(words) and (words[j] in _PRAISE_ADJECTIVES or (words[j - 1] == "doing" and words[j] in ("well", "great", "brilliantly", "amazing", "amazingly"))):
+                return True
+    return False
+
+
 def _affirmation_shape(words: list[str]) -> bool:
     if any(w in ("feel", "feeling", "felt", "sound", "sounds", "seem", "seems", "worried", "afraid", "scared", "not", "but", "should", "if") for w in words[:6]):
         if not _contains(words, (("should", "feel", "proud"), ("should", "be", "proud"))):
@@ -481,6 +514,14 @@ def _affirmation_shape(words: list[str]) -> bool:
 _GENERAL_SUBJECTS = frozenset({"people", "most", "many", "research", "studies", "some", "lots", "a", "an", "the", "there", "guidance", "guidelines", "grief", "alcohol", "anxiety", "depression", "teenagers", "adolescence", "helpline", "helplines", "daily", "young", "ambivalence", "this", "these", "it", "that", "sleep", "exercise", "caffeine", "nicotine", "medication", "antidepressants", "withdrawal", "everyone", "anyone", "kids", "children", "parents"})
 _GENERAL_WORDS = frozenset({"usually", "often", "typically", "common", "commonly", "normal", "generally", "tend", "tends", "can", "may", "research", "studies", "percent", "per", "guidance", "guideline", "guidelines", "units", "week", "rates", "risk", "evidence", "recommended", "services", "service", "clinic", "free", "confidential", "available", "hours", "open", "program", "programs", "programme", "many", "most", "some",
     "rules", "legal", "law", "entitled", "scheme", "schemes", "council", "formally", "policy", "statutory", "benefit", "benefits", "eligible"})
+
+
+def _people_find(words: list[str]) -> bool:
+    """'Many men find that...', 'some parents find it helps...'"""
+    for i, w in enumerate(words):
+        if w in ("many", "some", "lots", "most", "other", "plenty") and "find" in words[i + 1 : i + 4]:
+            return True
+    return False
 
 
 def _informational(words: list[str], tokens: list[Token], client: Analysis | None) -> bool:

@@ -132,7 +132,7 @@ class Scorer:
                 continue
             # Inside a reflection, a roadblock's words are the client's situation given back
             # ("you tell your son you're fine"), not the counsellor's move.
-            if any(a <= match.start < b for a, b in reflection_spans):
+            if any(a <= match.start < b for a, b in reflection_spans) and not _opens_act(reply, match, reflection_spans):
                 continue
             span = (match.start, match.end)
             if span in seen_spans:
@@ -152,6 +152,15 @@ class Scorer:
                 found.append((kind, act.start, act.end))
         found.sort(key=lambda f: (f[1], f[0]))
         return found
+
+
+def _opens_act(reply: Analysis, match, spans: list[tuple[int, int]]) -> bool:
+    """A roadblock phrase at the very start of an act is the counsellor's own framing."""
+    for start, end in spans:
+        if start <= match.start < end:
+            leading = [t for t in reply.tokens if t.word and start <= t.start < match.start]
+            return len({t.start for t in leading}) <= 1
+    return False
 
 
 _SOLUTIONS = frozenset({"ordering", "warning", "advising", "persuading", "moralizing"})
