@@ -221,7 +221,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     self_focus = _in(marker_hits, sentence, ("self_focus",))
     confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
     advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a)]
-    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d)]
+    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d) and not _reported(reply, d)]
     affirm = _in(marker_hits, sentence, ("affirmation",))
     autonomy = _in(marker_hits, sentence, ("autonomy",))
     collab = _in(marker_hits, sentence, ("collaboration",))
@@ -366,7 +366,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
 
 
 _INFERENCE_VERBS = frozenset({"feel", "be", "have", "sound", "seem", "wonder", "hurt", "ache"})
-_REPORTING = frozenset({"feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
+_REPORTING = frozenset({"feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "tell", "tells", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
 
 
 def _weak_opener(match: Match) -> bool:
