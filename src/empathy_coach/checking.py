@@ -10,7 +10,9 @@ from empathy_coach.banks.catalog import Catalog, builtin_root, user_home
 from empathy_coach.banks.yamlsource import Document, PathItem
 from empathy_coach.problems import Problem
 
-USAGE_CODES = {"missing", "no-banks"}
+# Findings about content that loads: the rubric's tests failing, work left to do. Any other
+# error means a file could not be read as what it claims to be: bad input, exit 2.
+LINT_CODES = {"example", "todo"}
 
 
 @dataclass
@@ -29,8 +31,8 @@ class CheckReport:
         return sum(1 for p in self.problems if p.level != "error")
 
     @property
-    def usage_error(self) -> bool:
-        return any(p.code in USAGE_CODES for p in self.problems)
+    def input_error(self) -> bool:
+        return any(p.level == "error" and p.code not in LINT_CODES for p in self.problems)
 
     def summary(self) -> str:
         verdict = "ok" if not self.errors else "failed"

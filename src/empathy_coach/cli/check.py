@@ -28,7 +28,11 @@ def check_command(
     fmt: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json or github (workflow annotations)."),
     examples: bool = typer.Option(True, "--examples/--no-examples", help="Score every turn's examples as tests of the rubric."),
 ) -> None:
-    """Validate content like a linter: one line per problem, then a summary. Exit 0 clean, 1 problems, 2 bad usage."""
+    """Validate content like a linter: one line per problem, then a summary.
+
+    Exit 0 when clean, 1 when an example fails or a TODO is left, 2 when a file is missing,
+    unreadable or invalid (YAML, types, unknown keys, references).
+    """
     from empathy_coach.checking import run_check
 
     report = run_check(paths or [], run_examples=examples)
@@ -42,7 +46,7 @@ def check_command(
         for problem in report.problems:
             print(problem.as_line())
         print(report.summary())
-    if report.usage_error:
+    if report.input_error:
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_BELOW if report.errors else EXIT_OK)
 

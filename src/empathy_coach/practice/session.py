@@ -1,0 +1,498 @@
+"""The drill as a state machine: lines typed by the student in, events out. No terminal I/O.
+
+`Drill.start()` opens the session and returns the first events (the scenario, the client's first
+words); `Drill.handle(line)` takes one submitted reply or `/command` and returns what happened;
+`Drill.finish(reason)` closes the session and returns the summary. A view renders the events
+(reports/drill_view.py) and the CLI reads lines (cli/drill.py).
+
+The flow of one turn: the client speaks; the student replies; the reply is scored and recorded
+in the store at once; the scenario's branching picks the turn that answers it (practice/branching).
+`/retry` goes back to the turn just answered (its client line again; the new reply is scored,
+recorded, and decides the branch anew). `/example` shows a model reply of a turn the student has
+already tried (the current one, or else the one just answered), never of an untried turn.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
+
+from empathy_coach.banks import models as m
+from empathy_coach.practice.branching import after_skip, next_turn
+
+if TYPE_CHECKING:
+    from empathy_coach.banks.catalog import ScenarioRef
+    from empathy_coach.scoring.metrics import BehaviourMetrics
+    from empathy_coach.scoring.result import ScoreResult
+
+COMMANDS: dict[str, str] = {
+    "hint": "a hint for this turn (again for the next one)",
+    "example": "a model reply, once you have tried the turn",
+    "retry": "answer the turn you just answered again (both attempts are kept)",
+    "skip": "skip this turn",
+    "quit": "end the drill and see the summary (your replies are kept)",
+    "help": "list these commands",
+}
+
+CONTINUATION = "\\"
+
+# Used when a turn has no hints of its own.
+SKILL_HINTS: dict[str, str] = {
+    "reflect_feeling": "Name the feeling you hear under the words, as a statement: \"You sound ...\".",
+    "reflect_content": "Give back the heart of what the client said, in your own words.",
+    "complex_reflection": "Go one step beyond the words: the meaning or the feeling under them, said as a statement.",
+    "double_sided_reflection": "Hold both sides of what the client feels: \"Part of you ..., and part of you ...\".",
+    "summary": "Gather the main things the client has said so far, in a few words, without adding advice.",
+    "validation": "Let the client know their reaction makes sense, given what they are facing.",
+    "notice_nonverbal": "Notice what the client shows without words, and say gently what you see.",
+}
+
+
+class Store(Protocol):
+    """The part of empathy_coach.store.ProgressStore the drill uses."""
+
+    def start_session(self, *, banks: Sequence[str] = (), mode: str = "drill") -> int: ...
+
+    def record_attempt(self, session_id: int, *, scenario_id: str, turn_id: str, skill: str, tags: Sequence[str],
+                       client: str, reply: str, result: ScoreResult, hints_used: int = 0) -> int: ...
+
+    def record_skip(self, session_id: int, *, scenario_id: str, turn_id: str) -> None: ...
+
+    def finish_session(self, session_id: int) -> None: ...
+
+    def previous_session(self, session_id: int) -> Any: ...
+
+    def attempts(self, session_id: int | None = None) -> list[Any]: ...
+
+
+# ---------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class ScenarioStarted:
+    ref: ScenarioRef
+    number: int  # 1-based position in today's plan
+    total: int
+    reason: str = ""  # why it is in the plan: "due", "new", "chosen", "review"
+
+
+@dataclass(frozen=True)
+class ClientTurn:
+    ref: ScenarioRef
+    turn: m.Turn
+    again: bool = False  # shown again for /retry
+
+
+@dataclass(frozen=True)
+class Scored:
+    ref: ScenarioRef
+    turn: m.Turn
+    reply: str
+    result: ScoreResult
+    attempt: int  # 1 for the first reply to this turn in this session
+    attempt_id: int | None = None  # the store's row id
+
+
+@dataclass(frozen=True)
+class SaveFailed:
+    message: str
+
+
+@dataclass(frozen=True)
+class HintShown:
+    text: str
+    number: int
+    total: int
+    generic: bool = False  # the turn has no hints of its own
+
+
+@dataclass(frozen=True)
+class ExampleShown:
+    turn: m.Turn
+    exemplar: m.Exemplar
+    number: int
+    total: int
+    previous_turn: bool = False  # the example belongs to the turn just answered, not the current one
+
+
+@dataclass(frozen=True)
+class ExampleLocked:
+    pass
+
+
+@dataclass(frozen=True)
+class NoExample:
+    turn: m.Turn
+
+
+@dataclass(frozen=True)
+class Retrying:
+    ref: ScenarioRef
+    turn: m.Turn
+    other_scenario: bool = False
+
+
+@dataclass(frozen=True)
+class NothingToRetry:
+    pass
+
+
+@dataclass(frozen=True)
+class Skipped:
+    ref: ScenarioRef
+    turn: m.Turn
+
+
+@dataclass(frozen=True)
+class HelpShown:
+    commands: dict[str, str]
+
+
+@dataclass(frozen=True)
+class UnknownCommand:
+    word: str
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class EmptyReply:
+    pass
+
+
+@dataclass(frozen=True)
+class ScenarioFinished:
+    ref: ScenarioRef
+    replies: int
+    mean_score: float | None
+
+
+@dataclass(frozen=True)
+class Finished:
+    summary: Summary
+
+
+Event = Any  # one of the dataclasses above
+
+
+# ---------------------------------------------------------------- summary
+
+
+@dataclass
+class Summary:
+    reason: str  # "done", "quit", "eof", "interrupt"
+    replies: int
+    passed: int
+    skipped: int
+    mean_score: float | None
+    metrics: BehaviourMetrics
+    scenarios_finished: int
+    scenarios_planned: int
+    previous: Any = None  # the store's SessionRow of the previous session
+    previous_metrics: BehaviourMetrics | None = None
+
+    @property
+    def mean_change(self) -> float | None:
+        prev = getattr(self.previous, "mean_score", None)
+        if self.mean_score is None or prev is None:
+            return None
+        return round(self.mean_score - prev, 1)
+
+    @property
+    def rq_change(self) -> float | None:
+        if self.previous_metrics is None or self.metrics.rq_ratio is None or self.previous_metrics.rq_ratio is None:
+            return None
+        return round(self.metrics.rq_ratio - self.previous_metrics.rq_ratio, 2)
+
+    @property
+    def percent_complex_change(self) -> float | None:
+        prev = self.previous_metrics
+        if prev is None or self.metrics.percent_complex is None or prev.percent_complex is None:
+            return None
+        return round(self.metrics.percent_complex - prev.percent_complex, 1)
+
+
+# ---------------------------------------------------------------- input
+
+
+class LineAssembler:
+    """Lines in, replies out: a line ending in a backslash continues the reply on the next line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.lines)
+
+    def feed(self, line: str) -> str | None:
+        """The complete reply once a line does not end in a backslash; None while it continues."""
+        line = line.rstrip("\r\n")
+        if line.endswith(CONTINUATION):
+            self.lines.append(line[: -len(CONTINUATION)])
+            return None
+        self.lines.append(line)
+        return self.flush()
+
+    def flush(self) -> str | None:
+        """What was typed so far (at end of input), or None when nothing was."""
+        if not self.lines:
+            return None
+        text = "\n".join(self.lines)
+        self.lines = []
+        return text
+
+
+_COMMAND = re.compile(r"^/([A-Za-z?][\w-]*)")
+
+
+def parse_command(text: str) -> str | None:
+    """The command word of `/word ...`, lower-cased, or None when the text is a reply."""
+    match = _COMMAND.match(text.strip())
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    return "help" if word == "?" else word
+
+
+# ---------------------------------------------------------------- the state machine
+
+
+@dataclass
+class PlanItem:
+    ref: ScenarioRef
+    reason: str = "chosen"
+
+
+@dataclass
+class _TurnState:
+    attempts: int = 0
+    hints_shown: int = 0
+    examples_shown: int = 0
+
+
+@dataclass
+class _Position:
+    item: int  # index in the plan
+    turn_id: str
+
+
+@dataclass
+class Drill:
+    """One practice session over a plan of scenarios."""
+
+    items: Sequence[PlanItem]
+    scorer: Callable[[ScenarioRef], Any]  # ScenarioRef -> Scorer (built lazily by the caller)
+    store: Store | None = None
+    banks: Sequence[str] = ()
+    mode: str = "drill"
+
+    session_id: int | None = None
+    results: list[ScoreResult] = field(default_factory=list)
+    skipped: int = 0
+    scenarios_finished: int = 0
+    finished: bool = False
+    summary: Summary | None = None
+    _position: _Position | None = None
+    _last_answered: _Position | None = None
+    _turns: dict[tuple[int, str], _TurnState] = field(default_factory=dict)
+    _scores: list[tuple[int, float]] = field(default_factory=list)  # (plan item, score) per reply
+
+    # ------------------------------------------------------------ reading the state
+
+    @property
+    def current_ref(self) -> ScenarioRef | None:
+        return self.items[self._position.item].ref if self._position else None
+
+    @property
+    def current_turn(self) -> m.Turn | None:
+        if self._position is None:
+            return None
+        return self._turn(self._position)
+
+    def attempts_on(self, scenario_id: str, turn_id: str) -> int:
+        return sum(s.attempts for (i, t), s in self._turns.items() if t == turn_id and self.items[i].ref.scenario.id == scenario_id)
+
+    def _turn(self, pos: _Position) -> m.Turn:
+        turn = self.items[pos.item].ref.scenario.turn(pos.turn_id)
+        assert turn is not None, pos
+        return turn
+
+    def _state(self, pos: _Position) -> _TurnState:
+        return self._turns.setdefault((pos.item, pos.turn_id), _TurnState())
+
+    # ------------------------------------------------------------ driving it
+
+    def start(self) -> list[Event]:
+        """Open the session in the store and show the first scenario."""
+        if self.store is not None and self.session_id is None:
+            self.session_id = self.store.start_session(banks=tuple(self.banks), mode=self.mode)
+        if not self.items:
+            return self.finish("done")
+        return self._enter(0)
+
+    def handle(self, text: str) -> list[Event]:
+        """One submitted line (or several joined): a reply or a /command."""
+        if self.finished or self._position is None:
+            return []
+        command = parse_command(text)
+        if command is not None:
+            return self._command(command)
+        if not text.strip():
+            return [EmptyReply()]
+        return self._reply(text)
+
+    def finish(self, reason: str = "quit") -> list[Event]:
+        """Close the session (idempotent) and return the summary."""
+        if self.finished:
+            return [Finished(self.summary)] if self.summary else []
+        self.finished = True
+        self._position = None
+        self.summary = self._summarise(reason)
+        return [Finished(self.summary)]
+
+    # ------------------------------------------------------------ internals
+
+    def _enter(self, index: int) -> list[Event]:
+        if index >= len(self.items):
+            return self.finish("done")
+        item = self.items[index]
+        first = item.ref.scenario.turns[0]
+        self._position = _Position(index, first.id)
+        return [ScenarioStarted(item.ref, index + 1, len(self.items), item.reason), ClientTurn(item.ref, first)]
+
+    def _advance(self, target: str) -> list[Event]:
+        assert self._position is not None
+        pos = self._position
+        ref = self.items[pos.item].ref
+        if target == m.END:
+            self.scenarios_finished += 1
+            scores = [score for item, score in self._scores if item == pos.item]
+            mean = round(sum(scores) / len(scores), 1) if scores else None
+            return [ScenarioFinished(ref, len(scores), mean)] + self._enter(pos.item + 1)
+        self._position = _Position(pos.item, target)
+        return [ClientTurn(ref, self._turn(self._position))]
+
+    def _reply(self, reply: str) -> list[Event]:
+        assert self._position is not None
+        pos = self._position
+        ref = self.items[pos.item].ref
+        turn = self._turn(pos)
+        result = self.scorer(ref).score(reply, turn=turn, tags=tuple(ref.scenario.tags))
+        state = self._state(pos)
+        state.attempts += 1
+        self.results.append(result)
+        self._scores.append((pos.item, result.score))
+        events: list[Event] = []
+        attempt_id = None
+        if self.store is not None and self.session_id is not None:
+            try:
+                attempt_id = self.store.record_attempt(
+                    self.session_id,
+                    scenario_id=ref.scenario.id,
+                    turn_id=turn.id,
+                    skill=turn.skill,
+                    tags=tuple(ref.scenario.tags),
+                    client=turn.client,
+                    reply=reply,
+                    result=result,
+                    hints_used=state.hints_shown,
+                )
+            except Exception as exc:  # a full disk must not end the practice: say so and go on
+                events.append(SaveFailed(f"could not save this reply: {exc}"))
+        events.insert(0, Scored(ref, turn, reply, result, state.attempts, attempt_id))
+        self._last_answered = _Position(pos.item, pos.turn_id)
+        return events + self._advance(next_turn(ref.scenario, turn, result))
+
+    def _command(self, word: str) -> list[Event]:
+        handler = {
+            "hint": self._hint,
+            "example": self._example,
+            "retry": self._retry,
+            "skip": self._skip,
+            "quit": lambda: self.finish("quit"),
+            "help": lambda: [HelpShown(dict(COMMANDS))],
+        }.get(word)
+        if handler is None:
+            close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.5)
+            return [UnknownCommand(word, close[0] if close else None)]
+        return handler()
+
+    def _hint(self) -> list[Event]:
+        assert self._position is not None
+        turn = self._turn(self._position)
+        state = self._state(self._position)
+        hints = [h.strip() for h in turn.hints]
+        state.hints_shown += 1
+        if not hints:
+            return [HintShown(SKILL_HINTS.get(turn.skill, SKILL_HINTS["reflect_feeling"]), 1, 1, generic=True)]
+        index = (state.hints_shown - 1) % len(hints)
+        return [HintShown(hints[index], index + 1, len(hints))]
+
+    def _example(self) -> list[Event]:
+        assert self._position is not None
+        pos, previous = self._position, False
+        if self._state(pos).attempts == 0:
+            if self._last_answered is None:
+                return [ExampleLocked()]
+            pos, previous = self._last_answered, True
+        turn = self._turn(pos)
+        exemplars = turn.exemplar_list()
+        if not exemplars:
+            return [NoExample(turn)]
+        state = self._state(pos)
+        index = state.examples_shown % len(exemplars)
+        state.examples_shown += 1
+        return [ExampleShown(turn, exemplars[index], index + 1, len(exemplars), previous_turn=previous)]
+
+    def _retry(self) -> list[Event]:
+        assert self._position is not None
+        pos = self._position
+        if self._state(pos).attempts == 0:
+            if self._last_answered is None:
+                return [NothingToRetry()]
+            pos = self._last_answered
+        other = pos.item != self._position.item
+        self._position = _Position(pos.item, pos.turn_id)
+        ref = self.items[pos.item].ref
+        turn = self._turn(pos)
+        return [Retrying(ref, turn, other_scenario=other), ClientTurn(ref, turn, again=True)]
+
+    def _skip(self) -> list[Event]:
+        assert self._position is not None
+        pos = self._position
+        ref = self.items[pos.item].ref
+        turn = self._turn(pos)
+        self.skipped += 1
+        events: list[Event] = [Skipped(ref, turn)]
+        if self.store is not None and self.session_id is not None:
+            try:
+                self.store.record_skip(self.session_id, scenario_id=ref.scenario.id, turn_id=turn.id)
+            except Exception as exc:
+                events.append(SaveFailed(f"could not save the skip: {exc}"))
+        return events + self._advance(after_skip(ref.scenario, turn))
+
+    def _summarise(self, reason: str) -> Summary:
+        from empathy_coach.scoring.metrics import behaviour_metrics
+
+        previous = previous_metrics = None
+        if self.store is not None and self.session_id is not None:
+            self.store.finish_session(self.session_id)
+            previous = self.store.previous_session(self.session_id)
+            if previous is not None:
+                previous_results = [a.result for a in self.store.attempts(previous.id)]
+                previous_metrics = behaviour_metrics(previous_results) if previous_results else None
+        scores = [r.score for r in self.results]
+        return Summary(
+            reason=reason,
+            replies=len(self.results),
+            passed=sum(1 for r in self.results if r.passed),
+            skipped=self.skipped,
+            mean_score=round(sum(scores) / len(scores), 1) if scores else None,
+            metrics=behaviour_metrics(self.results),
+            scenarios_finished=self.scenarios_finished,
+            scenarios_planned=len(self.items),
+            previous=previous,
+            previous_metrics=previous_metrics,
+        )
