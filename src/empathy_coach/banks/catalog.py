@@ -209,6 +209,8 @@ def _display(path: Path, source: str) -> str:
         except ValueError:
             return str(path)
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:
         return str(path)
+    # A path that climbs out of the working folder reads better absolute.
+    return str(path.absolute()) if relative.startswith("..") else relative

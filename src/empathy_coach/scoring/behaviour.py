@@ -145,11 +145,28 @@ def _client_asked(client: Analysis | None) -> bool:
     return any(p in text for p in ("what should i", "what do you think i should", "any advice", "any tips", "can you give me", "tell me what to do", "what would you do", "what do i do", "what can i do", "i need advice", "any ideas", "what do you suggest", "what would you suggest", "what do you recommend"))
 
 
+# Acts that close the client down whatever follows: a coder gives the reply their code when the
+# rest only backs them up ("You should tell her. Families help each other." is persuasion).
+_ROADBLOCK_ACTS = frozenset({"confront", "persuade"})
+_ROADBLOCK_FEATURES = frozenset({"reassures", "reassures or changes the subject", "contradicts the client's words to reassure", "reassures by generalising", "praises the person"})
+# What the client answers, or an MI-consistent move of its own: these stay primary when last.
+_ANSWERED = frozenset({"open_question", "closed_question", "persuade_with_permission", "emphasize_autonomy"})
+
+
+def _roadblock_act(act: Act) -> bool:
+    return act.code in _ROADBLOCK_ACTS or any(f in _ROADBLOCK_FEATURES for f in act.features)
+
+
 def _primary(acts: list[Act]) -> Act:
-    for act in reversed(acts):
-        if "filler" not in act.features:
+    """The last act that is not a filler, unless an earlier roadblock act is only backed up after it."""
+    spoken = [a for a in acts if "filler" not in a.features] or acts[-1:]
+    last = spoken[-1]
+    if _roadblock_act(last) or last.code in _ANSWERED or "question" in " ".join(last.features):
+        return last
+    for act in reversed(spoken[:-1]):
+        if _roadblock_act(act):
             return act
-    return acts[-1]
+    return last
 
 
 def _in(matches: list[Match], sentence: Sentence, categories: tuple[str, ...]) -> list[Match]:
@@ -221,7 +238,12 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     self_focus = _in(marker_hits, sentence, ("self_focus",))
     confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
     advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a)]
-    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d) and not _reported(reply, d)]
+    # 'You shouldn't...', 'you ought to...' tell the client what to do: advice, unless a moral judgement comes with it.
+    directive = [c for c in confront if c.category == "moralizing" and c.phrase.startswith(_DIRECTIVE_MORALS)]
+    if directive and len(directive) == len(confront):
+        advice = advice + directive
+        confront = []
+    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d) and not _reported(reply, d) and not d.negated]
     affirm = _in(marker_hits, sentence, ("affirmation",))
     autonomy = _in(marker_hits, sentence, ("autonomy",))
     collab = _in(marker_hits, sentence, ("collaboration",))
@@ -267,6 +289,11 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("offers, with permission")
         act.code = "seek_collaboration"
         return act
+    praise = [p for p in _in(roadblock_hits, sentence, ("praising",)) if not _reported(reply, p)]
+    if praise and not reflective:
+        feats.append("praises the person")
+        act.code = "affirm"
+        return act
     if _contradiction(lead, words, client):
         feats.append("contradicts the client's words to reassure")
         return act
@@ -291,7 +318,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("affirms a strength or effort")
         act.code = "affirm"
         return act
-    imperative = first in _IMPERATIVE and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
+    imperative = first in _IMPERATIVE and not (first == "let" and lead[1:2] == ["us"]) and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
     should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
     need_to = _you_need_to(words)
     if choice_frame and (_people_find(words) or _contains(words, (("some", "people"), ("others", "find")))):
@@ -325,7 +352,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         act.code = "giving_information"
         return act
     tentative = _in(marker_hits, sentence, ("tentative", "complex_markers"))
-    if second == 0 and lead[0] in ("everyone", "everybody", "nobody", "no", "anyone") and not tentative and not info:
+    if second == 0 and lead[0] in ("everyone", "everybody", "nobody", "no", "anyone") and not tentative and not info and not feelings_here and _overlap(tokens, client) < 0.34:
         feats.append("reassures by generalising")
         return act
     if lead[0] in _GENERAL_SUBJECTS and _contains(words, (("you", "can"), ("you", "could"))) and not reflective and sum(1 for w in words if w in _GENERAL_WORDS) >= 1:
@@ -365,6 +392,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     return act
 
 
+_DIRECTIVE_MORALS = ("you should", "you really should", "you ought")
 _INFERENCE_VERBS = frozenset({"feel", "be", "have", "sound", "seem", "wonder", "hurt", "ache"})
 _REPORTING = frozenset({"feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "tell", "tells", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
 
@@ -373,6 +401,16 @@ def _weak_opener(match: Match) -> bool:
     """'you are', 'you have': any sentence about the client starts so; they prove no reflection."""
     words = match.phrase.split()
     return len(words) <= 2 and words[0] in ("you", "you're", "you've")
+
+
+def not_the_counsellors(reply: Analysis, match: Match) -> bool:
+    """Roadblock words that are not a roadblock: an inferred feeling ('you must feel trapped'),
+    a negated dismissal ('you're not ready to move on')."""
+    tokens = reply.tokens
+    after = tokens[match.last].text if match.last < len(tokens) else ""
+    if match.phrase.split()[-1] in ("must",) and after in _INFERENCE_VERBS:
+        return True
+    return match.negated and match.category in ("withdrawing", "reassuring")
 
 
 def _reported(reply: Analysis, match: Match) -> bool:
@@ -431,12 +469,17 @@ def _tag_question(words: list[str]) -> bool:
         ("is", "not"), ("are", "not"), ("do", "not"), ("does", "not"), ("did", "not"), ("have", "not"), ("was", "not"), ("can", "not"), ("would", "not"))or tail[-3:] in (("is", "not", "it"), ("are", "not", "you"), ("do", "not", "you"), ("is", "that", "right"), ("did", "not", "you"), ("have", "not", "you"), ("was", "not", "it"), ("does", "not", "it"))
 
 
+_FACT_NOUNS = frozenset("time age day date year month name breed colour color number address".split())
+
+
 def _question_kind(lead: list[str], request: bool) -> str:
     if request:
         return "open_question"
     first = lead[0]
     if first == "how" and len(lead) > 1 and lead[1] in _CLOSED_HOW:
         return "closed_question"
+    if first == "what" and any(w in _FACT_NOUNS for w in lead[1:4]):
+        return "closed_question"  # 'What time...?', 'What was the name...?': one fact
     if first in ("what", "how", "why"):
         if " or " in " ".join(lead) and first == "what":
             return "closed_question"

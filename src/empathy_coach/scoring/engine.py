@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply
+from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply, not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome
 from empathy_coach.scoring.text import Analysis
@@ -129,6 +129,8 @@ class Scorer:
         reflection_spans = [(a.start, a.end) for a in coding.acts if a.code in REFLECTIONS]
         for match in self.roadblock_phrases.find_longest(reply):
             if match.category == "questioning" and not any(a.start <= match.start < a.end for a in question_acts):
+                continue
+            if not_the_counsellors(reply, match):
                 continue
             # Inside a reflection, a roadblock's words are the client's situation given back
             # ("you tell your son you're fine"), not the counsellor's move.

@@ -86,6 +86,9 @@ class ScoredRecord(Struct, omit_defaults=False):
     student: str | None = None
     line: int | None = None
     error: str | None = None
+    file: str | None = None  # the input it came from ('-' for standard input)
+    pass_score: float | None = None  # the pass mark it was graded against (rubric's, or --pass-score)
+    truncated: bool = False  # the reply was longer than the scorer analyses
 
 
 def result_schema() -> dict:

@@ -1,0 +1,201 @@
+"""What to grade: answers files (YAML) and JSON Lines streams, found from the command line's paths.
+
+Answers files are small and are loaded (and validated, with `file:line:column` errors) before any
+grading starts. JSON Lines are only opened here; their lines are read one by one while grading,
+so memory stays flat whatever their size.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from empathy_coach.grading.records import FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, Item
+from empathy_coach.problems import InputError, Problem
+
+ANSWERS_SUFFIXES = (".yaml", ".yml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+STDIN = "-"
+
+
+@dataclass
+class AnswersSource:
+    """One student's answers file, loaded and validated."""
+
+    file: str
+    student: str
+    items: list[Item]
+    size: int = 0
+
+    kind = "answers"
+
+
+@dataclass
+class JsonlSource:
+    """A JSON Lines file, or standard input when `file` is '-'."""
+
+    file: str
+    size: int = 0  # bytes, when known (for progress)
+    path: Path | None = None
+    stdin: BinaryIO | None = field(default=None, repr=False)
+
+    kind = "jsonl"
+
+    def lines(self) -> Iterator[tuple[int, bytes]]:
+        """(1-based line number, raw bytes) for every line, read one at a time."""
+        if self.path is None:
+            stream = self.stdin if self.stdin is not None else sys.stdin.buffer
+            yield from _numbered(stream)
+            return
+        try:
+            handle = open(self.path, "rb")
+        except OSError as exc:
+            raise InputError.single(self.file, f"cannot read the file: {exc.strerror or exc}", "unreadable") from None
+        with handle:
+            yield from _numbered(handle)
+
+
+def _numbered(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    for number, raw in enumerate(stream, 1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        yield number, raw
+
+
+Source = AnswersSource | JsonlSource
+
+
+def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
+    """Every source named by `paths` (files, folders, '-'), in a stable order.
+
+    Raises InputError listing every path or answers file that cannot be used.
+    """
+    problems: list[Problem] = []
+    sources: list[Source] = []
+    seen: set[str] = set()
+    if not paths:
+        raise InputError.single(STDIN, "expected at least one answers file, folder or '-' for standard input", "usage")
+    for given in paths:
+        if given == STDIN:
+            if STDIN in seen:
+                problems.append(Problem(STDIN, 0, 0, "standard input ('-') can be read only once", "usage"))
+                continue
+            seen.add(STDIN)
+            sources.append(JsonlSource(STDIN, 0, None, stdin))
+            continue
+        path = Path(given)
+        if path.is_dir():
+            files = _answers_in(path)
+            if not files:
+                problems.append(Problem(given, 0, 0, f"expected a folder with answers files ({', '.join(ANSWERS_SUFFIXES + JSONL_SUFFIXES)}), found none", "no-answers"))
+            for file in files:
+                _add_file(file, _display(file), sources, problems, seen)
+        elif path.exists():
+            _add_file(path, given, sources, problems, seen)
+        else:
+            problems.append(Problem(given, 0, 0, "no such file or folder", "missing"))
+    if problems:
+        raise InputError(problems)
+    return sources
+
+
+def _answers_in(folder: Path) -> list[Path]:
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in relative):
+            continue
+        if path.suffix in ANSWERS_SUFFIXES + JSONL_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _display(path: Path) -> str:
+    return path.as_posix()
+
+
+def _add_file(path: Path, display: str, sources: list[Source], problems: list[Problem], seen: set[str]) -> None:
+    key = os.path.realpath(path)
+    if key in seen:
+        return
+    seen.add(key)
+    if path.suffix in JSONL_SUFFIXES:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            problems.append(Problem(display, 0, 0, f"cannot read the file: {exc.strerror or exc}", "unreadable"))
+            return
+        sources.append(JsonlSource(display, size, path))
+    elif path.suffix in ANSWERS_SUFFIXES:
+        try:
+            sources.append(load_answers(path, display))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    else:
+        problems.append(Problem(display, 0, 0, f"expected an answers file ({', '.join(ANSWERS_SUFFIXES)}) or JSON Lines ({', '.join(JSONL_SUFFIXES)}, or '-'), found a '{path.suffix or 'no'}' suffix", "unknown-format"))
+
+
+def load_answers(path: Path, display: str | None = None) -> AnswersSource:
+    """A student's answers file through the project's loader: every error has file:line:column."""
+    from empathy_coach.banks.loader import detect_kind, load_parsed
+    from empathy_coach.banks.yamlsource import load_document
+
+    name = display or path.as_posix()
+    doc = load_document(path, name)
+    if isinstance(doc.data, dict):
+        kind = detect_kind(doc, path)
+        if kind != "answers":
+            raise InputError([doc.problem((), f"expected an answers file (with 'student' and 'answers'), found a {kind} file; give banks with --bank", "not-answers")])
+        _refuse_forbidden_keys(doc)
+    loaded = load_parsed(doc, "answers")
+    answers = loaded.value
+    student = _clean(answers.student)
+    items = []
+    for index, answer in enumerate(answers.answers):
+        line, _ = doc.locate(("answers", index))
+        items.append(
+            Item(
+                line,
+                id=answer.id or f"{answer.scenario}/{answer.turn}",
+                reply=_clean(answer.reply),
+                scenario=answer.scenario,
+                turn=answer.turn,
+                student=student,
+            )
+        )
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    return AnswersSource(name, student, items, size)
+
+
+def _refuse_forbidden_keys(doc) -> None:
+    """`bank:` or `rubric:` in a student's file: refused with a message that says why."""
+    problems = []
+    data = doc.data
+    for key in FORBIDDEN_KEYS:
+        if key in data:
+            problems.append(doc.problem((key,), FORBIDDEN_MESSAGE.format(key=key), "not-allowed", key=True))
+    answers = data.get("answers")
+    if isinstance(answers, list):
+        for index, answer in enumerate(answers):
+            if isinstance(answer, dict):
+                for key in FORBIDDEN_KEYS:
+                    if key in answer:
+                        problems.append(doc.problem(("answers", index, key), FORBIDDEN_MESSAGE.format(key=key), "not-allowed", key=True))
+    if problems:
+        raise InputError(sorted(problems))
+
+
+def _clean(text: str) -> str:
+    """Text that can be written as UTF-8 (a YAML escape can produce a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")

@@ -1,0 +1,308 @@
+"""How a drill looks: a rich layout for a terminal, or linear plain text for screen readers and pipes.
+
+Both views take the events of practice/session.py and print them; neither reads input. Anything
+a person wrote (the client's words, the setting, replies, hints, exemplars) is shown literally:
+`printable()` makes control characters visible and rich `Text` keeps `[bold]` as typed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import IO, TYPE_CHECKING, Any, Iterable
+
+from empathy_coach.practice import session as s
+from empathy_coach.reports.feedback import printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from empathy_coach.scoring.metrics import BehaviourMetrics
+
+SUBMIT_HELP = "Type your reply and press Enter to submit it. To write more than one line, end a line with \\ and go on."
+PROMPT = "you> "
+CONTINUE_PROMPT = "...> "
+ENDINGS = {
+    "done": "That is all for today's practice.",
+    "quit": "Drill ended.",
+    "eof": "End of input.",
+    "interrupt": "Interrupted.",
+}
+REASONS = {"due": "due for review", "new": "new", "review": "review", "chosen": ""}
+
+
+def clean(text: str) -> str:
+    """Scenario or user text for display: literal, folded YAML whitespace trimmed."""
+    return printable(text.strip())
+
+
+def commands_line() -> str:
+    return "Commands: " + ", ".join(f"/{name} ({what})" for name, what in s.COMMANDS.items()) + "."
+
+
+def _signed(value: float, unit: str = "") -> str:
+    if value == 0:
+        return "no change"
+    return f"{'up' if value > 0 else 'down'} {abs(value):g}{unit}"
+
+
+def _label(code: str) -> str:
+    from empathy_coach.scoring.result import BEHAVIOUR_LABELS
+
+    return BEHAVIOUR_LABELS.get(code, code.replace("_", " "))
+
+
+def summary_lines(summary: s.Summary) -> list[str]:
+    """The session summary as plain sentences (the rich view adds colour to the same words)."""
+    metrics = summary.metrics
+    lines = [f"Session summary. {ENDINGS.get(summary.reason, '')}".rstrip()]
+    scenarios = f"Scenarios finished: {summary.scenarios_finished} of {summary.scenarios_planned}."
+    if summary.replies == 0:
+        lines.append(f"No replies scored in this session. {scenarios}")
+        if summary.skipped:
+            lines.append(f"Turns skipped: {summary.skipped}.")
+        return lines
+    lines.append(f"Replies scored: {summary.replies} ({summary.passed} passed). Turns skipped: {summary.skipped}. {scenarios}")
+    mean = f"Mean score: {summary.mean_score:g} out of 100"
+    change = summary.mean_change
+    if change is not None:
+        mean += f" ({_signed(change, ' points')} on the previous session's {summary.previous.mean_score:g})"
+    elif summary.previous is None:
+        mean += " (your first session)"
+    lines.append(mean + ".")
+    lines.append("Behaviours: " + ", ".join(f"{_label(code)} {n}" for code, n in sorted(metrics.behaviours.items(), key=lambda kv: -kv[1])) + ".")
+    lines.append(rq_line(metrics, summary.rq_change))
+    lines.append(complex_line(metrics, summary.percent_complex_change))
+    return lines
+
+
+def rq_line(metrics: BehaviourMetrics, change: float | None) -> str:
+    if metrics.rq_ratio is None:
+        figure = f"{metrics.reflections} reflections and no questions" if metrics.reflections else "no reflections or questions yet"
+    else:
+        figure = f"{metrics.rq_ratio:g} to 1 ({metrics.reflections} reflections, {metrics.questions} questions)"
+    text = f"Reflection-to-question ratio: {figure}; MITI band: {metrics.rq_band} (fair at 1 to 1, good at 2 to 1)"
+    if change is not None:
+        text += f"; {_signed(change)} on the previous session"
+    return text + "."
+
+
+def complex_line(metrics: BehaviourMetrics, change: float | None) -> str:
+    if metrics.percent_complex is None:
+        figure = "no reflections yet"
+    else:
+        figure = f"{metrics.percent_complex:g}% ({metrics.complex_reflections} of {metrics.reflections} reflections)"
+    text = f"Complex reflections: {figure}; MITI band: {metrics.percent_complex_band} (fair at 40%, good at 50%)"
+    if change is not None:
+        text += f"; {_signed(change, ' points')} on the previous session"
+    return text + "."
+
+
+# ---------------------------------------------------------------- plain
+
+
+class PlainView:
+    """Linear text, one idea per line: no boxes, no bars, labels in words. For NO_COLOR, pipes, screen readers."""
+
+    def __init__(self, out: IO[str] | None = None, *, prompts: bool = True) -> None:
+        self.out = out or sys.stdout
+        self.prompts = prompts  # False when replies are piped in: no prompt noise in the transcript
+        self.told_commands = False
+        self.told_after_reply = False
+
+    def line(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def notice(self, text: str) -> None:
+        self.line(f"Note: {printable(text)}")
+
+    def prompt(self, continuing: bool = False) -> str:
+        if not self.prompts:
+            return ""
+        return CONTINUE_PROMPT if continuing else PROMPT
+
+    def interrupted(self) -> None:
+        self.line()
+
+    def show(self, events: Iterable[Any]) -> None:
+        for event in events:
+            self.event(event)
+
+    def event(self, e: Any) -> None:
+        if isinstance(e, s.ScenarioStarted):
+            scenario = e.ref.scenario
+            why = REASONS.get(e.reason, "")
+            self.line()
+            self.line(f"Scenario {e.number} of {e.total}: {clean(scenario.title)} ({scenario.difficulty}{', ' + why if why else ''}).")
+            if scenario.setting:
+                self.line(f"Setting: {clean(scenario.setting)}")
+        elif isinstance(e, s.ClientTurn):
+            self.line()
+            self.line(f"Client{' (again)' if e.again else ''}: {clean(e.turn.client)}")
+            if e.turn.nonverbal:
+                self.line(f"Non-verbal cue: {clean(e.turn.nonverbal)}.")
+            if not self.told_commands:
+                self.told_commands = True
+                self.line(SUBMIT_HELP)
+                self.line(commands_line())
+        elif isinstance(e, s.Scored):
+            from empathy_coach.reports.feedback import plain_feedback
+
+            self.line()
+            if e.attempt > 1:
+                self.line(f"Attempt {e.attempt} on this turn.")
+            self.line(plain_feedback(e.reply, e.result))
+            if not self.told_after_reply:
+                self.told_after_reply = True
+                self.line("Now /example shows a model reply for that turn, and /retry lets you answer it again.")
+        elif isinstance(e, s.SaveFailed):
+            self.line(f"Warning: {printable(e.message)}")
+        elif isinstance(e, s.HintShown):
+            label = "Hint" if e.generic else f"Hint {e.number} of {e.total}"
+            self.line(f"{label}: {clean(e.text)}")
+        elif isinstance(e, s.ExampleShown):
+            whose = " for the turn you just answered" if e.previous_turn else ""
+            self.line(f"Model reply {e.number} of {e.total}{whose} ({_label(e.exemplar.behaviour)}): {clean(e.exemplar.reply)}")
+            if e.exemplar.note:
+                self.line(f"Why: {clean(e.exemplar.note)}")
+        elif isinstance(e, s.ExampleLocked):
+            self.line("Try the turn first: /example shows a model reply once you have replied. /hint can help now.")
+        elif isinstance(e, s.NoExample):
+            self.line("This turn has no model reply.")
+        elif isinstance(e, s.Retrying):
+            where = f" in '{clean(e.ref.scenario.title)}'" if e.other_scenario else ""
+            self.line(f"Again: answer this turn{where} once more.")
+        elif isinstance(e, s.NothingToRetry):
+            self.line("Nothing to retry yet: reply first, then /retry answers that turn again.")
+        elif isinstance(e, s.Skipped):
+            self.line("Skipped.")
+        elif isinstance(e, s.HelpShown):
+            self.line(SUBMIT_HELP)
+            for name, what in e.commands.items():
+                self.line(f"/{name}: {what}")
+        elif isinstance(e, s.UnknownCommand):
+            maybe = f" Did you mean /{e.suggestion}?" if e.suggestion else ""
+            self.line(f"There is no /{printable(e.word)} command.{maybe} Type /help for the list; your reply so far is not lost.")
+        elif isinstance(e, s.EmptyReply):
+            self.line("Nothing to submit yet: type your reply, then press Enter.")
+        elif isinstance(e, s.ScenarioFinished):
+            mean = f", mean score {e.mean_score:g}" if e.mean_score is not None else ""
+            self.line()
+            self.line(f"End of scenario '{clean(e.ref.scenario.title)}': {e.replies} replies scored{mean}.")
+        elif isinstance(e, s.Finished):
+            self.line()
+            for text in summary_lines(e.summary):
+                self.line(text)
+
+
+# ---------------------------------------------------------------- rich
+
+
+class RichView(PlainView):
+    """The terminal layout: scenario header, the client in a panel (non-verbal cue apart, in italics),
+    feedback with a score bar and highlighted words, a summary table."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(console.file)
+        self.console = console
+
+    def notice(self, text: str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(f"Note: {printable(text)}", style="yellow"))
+
+    def interrupted(self) -> None:
+        self.console.print()
+
+    def event(self, e: Any) -> None:
+        from rich.text import Text
+
+        print_ = self.console.print
+        if isinstance(e, s.ScenarioStarted):
+            from rich.rule import Rule
+
+            scenario = e.ref.scenario
+            why = REASONS.get(e.reason, "")
+            print_()
+            print_(Rule(Text(f"Scenario {e.number} of {e.total}: {clean(scenario.title)}", style="bold"), align="left"))
+            meta = ", ".join(x for x in (scenario.difficulty, why, ", ".join(scenario.tags)) if x)
+            print_(Text(meta, style="dim"))
+            if scenario.setting:
+                print_(Text(clean(scenario.setting), style="italic"))
+        elif isinstance(e, s.ClientTurn):
+            from rich.console import Group
+            from rich.panel import Panel
+
+            parts: list = [Text(clean(e.turn.client))]
+            if e.turn.nonverbal:
+                parts.append(Text(f"({clean(e.turn.nonverbal)})", style="italic dim"))
+            title = Text("Client" + (" (again)" if e.again else ""), style="bold cyan")
+            print_()
+            print_(Panel(Group(*parts), title=title, title_align="left", border_style="cyan", expand=False))
+            if not self.told_commands:
+                self.told_commands = True
+                print_(Text(SUBMIT_HELP, style="dim"))
+                print_(Text(commands_line(), style="dim"))
+        elif isinstance(e, s.Scored):
+            from rich.panel import Panel
+
+            from empathy_coach.reports.feedback import render_feedback
+
+            title = f"Feedback, attempt {e.attempt}" if e.attempt > 1 else "Feedback"
+            style = "green" if e.result.passed else "red"
+            print_(Panel(render_feedback(e.reply, e.result), title=title, title_align="left", border_style=style))
+            if not self.told_after_reply:
+                self.told_after_reply = True
+                print_(Text("Now /example shows a model reply for that turn, and /retry lets you answer it again.", style="dim"))
+        elif isinstance(e, s.HintShown):
+            label = "Hint: " if e.generic else f"Hint {e.number} of {e.total}: "
+            print_(Text.assemble((label, "bold yellow"), clean(e.text)))
+        elif isinstance(e, s.ExampleShown):
+            whose = " for the turn you just answered" if e.previous_turn else ""
+            print_(Text.assemble((f"Model reply {e.number} of {e.total}{whose} ", "bold green"), (f"({_label(e.exemplar.behaviour)}): ", "dim"), clean(e.exemplar.reply)))
+            if e.exemplar.note:
+                print_(Text(clean(e.exemplar.note), style="dim italic"))
+        elif isinstance(e, (s.SaveFailed, s.UnknownCommand, s.EmptyReply, s.ExampleLocked, s.NothingToRetry, s.NoExample)):
+            self._as_plain(e, "yellow")
+        elif isinstance(e, s.ScenarioFinished):
+            mean = f", mean score {e.mean_score:g}" if e.mean_score is not None else ""
+            print_(Text(f"End of scenario '{clean(e.ref.scenario.title)}': {e.replies} replies scored{mean}.", style="bold"))
+        elif isinstance(e, s.Finished):
+            self._summary(e.summary)
+        else:
+            self._as_plain(e, "")
+
+    def _as_plain(self, e: Any, style: str) -> None:
+        import io
+
+        from rich.text import Text
+
+        buffer = io.StringIO()
+        PlainView(buffer).event(e)
+        for text in buffer.getvalue().splitlines():
+            self.console.print(Text(text, style=style))
+
+    def _summary(self, summary: s.Summary) -> None:
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        from empathy_coach.reports.feedback import score_bar
+
+        lines = summary_lines(summary)
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold")
+        table.add_column()
+        band_style = {"good": "green", "fair": "yellow", "below fair": "red"}
+        if summary.replies:
+            metrics = summary.metrics
+            table.add_row("Replies", Text(lines[1]))
+            table.add_row("Mean score", Text.assemble((score_bar(summary.mean_score or 0) + " ", "cyan"), lines[2].removeprefix("Mean score: ")))
+            table.add_row("Behaviours", Text(lines[3].removeprefix("Behaviours: ")))
+            table.add_row("R:Q", Text(lines[4].removeprefix("Reflection-to-question ratio: "), style=band_style.get(metrics.rq_band, "")))
+            table.add_row("% complex", Text(lines[5].removeprefix("Complex reflections: "), style=band_style.get(metrics.percent_complex_band, "")))
+        else:
+            for text in lines[1:]:
+                table.add_row("", Text(text))
+        self.console.print()
+        self.console.print(Panel(table, title=Text(lines[0], style="bold"), title_align="left", border_style="blue"))

@@ -1,0 +1,148 @@
+"""`progress` and `history` for a terminal: rich tables, user text always literal (`Text`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Sequence
+
+from empathy_coach.reports.feedback import printable
+from empathy_coach.scoring.result import BEHAVIOUR_LABELS
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from empathy_coach.scoring.metrics import BehaviourMetrics
+    from empathy_coach.store.summary import Mastery, ProgressSummary, SessionSummary
+
+EMPTY_MESSAGE = "No practice recorded yet. Start your first session with: empathy-coach drill"
+
+
+def local_time(stamp: str | None) -> str:
+    if not stamp:
+        return "-"
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def fmt_ratio(value: float | None, reflections: int) -> str:
+    if value is None:
+        return "R only" if reflections else "-"
+    return f"{value:.1f}"
+
+
+def fmt_percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}%"
+
+
+def metrics_line(metrics: BehaviourMetrics) -> str:
+    """MITI summary in one sentence."""
+    ratio = fmt_ratio(metrics.rq_ratio, metrics.reflections)
+    parts = [
+        f"{metrics.reflections} reflections, {metrics.questions} questions",
+        f"R:Q {ratio} ({metrics.rq_band})",
+        f"complex reflections {fmt_percent(metrics.percent_complex)} ({metrics.percent_complex_band})",
+    ]
+    line = "; ".join(parts) + "."
+    if metrics.behaviours:
+        top = sorted(metrics.behaviours.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        line += " Most often: " + ", ".join(f"{BEHAVIOUR_LABELS.get(code, code)} ({n})" for code, n in top) + "."
+    return line
+
+
+def _mastery_table(title: str, first: str, rows: Sequence[Mastery]) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for name, justify in ((first, "left"), ("replies", "right"), ("mean", "right"), ("recent", "right"), ("turns", "right"), ("mastered", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(
+            Text(printable(row.name)),
+            Text(str(row.attempts)),
+            Text(fmt_score(row.mean_score)),
+            Text(fmt_score(row.recent_mean_score)),
+            Text(str(row.turns)),
+            Text(f"{row.mastered} ({row.mastered_share * 100:.0f}%)"),
+        )
+    return table
+
+
+def render_progress(summary: ProgressSummary) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list = [
+        Text.assemble(
+            ("Progress: ", "bold"),
+            f"{summary.attempts} replies in {summary.sessions} sessions over {summary.days_practised} days; "
+            f"mean score {fmt_score(summary.mean_score)}; {summary.passed} passed.",
+        ),
+    ]
+    trend = summary.trend
+    if trend.scores:
+        label = "session means" if trend.basis == "sessions" else "recent replies"
+        parts.append(
+            Text.assemble(
+                ("Trend ", "bold"),
+                (f"({label}, oldest to newest): ", "dim"),
+                (trend.sparkline, "cyan"),
+                f"  {trend.scores[0]:.0f} → {trend.scores[-1]:.0f}",
+            )
+        )
+    streak = summary.streak
+    parts.append(
+        Text.assemble(
+            ("Streak: ", "bold"),
+            f"{streak.current} day{'s' if streak.current != 1 else ''} in a row (longest {streak.longest}).",
+        )
+    )
+    parts.append(
+        Text.assemble(
+            ("Turns: ", "bold"),
+            f"{summary.turns} practised, {summary.mastered_turns} mastered; ",
+            (f"{summary.due} due now.", "yellow" if summary.due else ""),
+        )
+    )
+    parts.append(Text(""))
+    parts.append(_mastery_table("By skill", "skill", summary.skills))
+    if summary.tags:
+        parts.append(Text(""))
+        parts.append(_mastery_table("By tag", "tag", summary.tags))
+    parts.append(Text(""))
+    parts.append(Text.assemble(("Behaviour (MITI): ", "bold"), metrics_line(summary.metrics)))
+    if summary.weakest is not None:
+        weakest = summary.weakest
+        parts.append(
+            Text.assemble(
+                ("Work on next: ", "bold"),
+                Text(printable(weakest.skill)),
+                f" (recent mean {weakest.recent_mean_score:.0f}). Try: ",
+                Text(printable(weakest.command), style="bold cyan"),
+            )
+        )
+    return Group(*parts)
+
+
+def render_history(rows: Sequence[SessionSummary]) -> RenderableType:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_edge=False, pad_edge=False)
+    for name, justify in (("session", "right"), ("date", "left"), ("mode", "left"), ("replies", "right"), ("passed", "right"), ("mean", "right"), ("R:Q", "right"), ("%CR", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(
+            Text(str(row.id)),
+            Text(local_time(row.started_at)),
+            Text(printable(row.mode)),
+            Text(str(row.replies)),
+            Text(str(row.passed)),
+            Text(fmt_score(row.mean_score)),
+            Text(fmt_ratio(row.rq_ratio, row.metrics.reflections)),
+            Text(fmt_percent(row.percent_complex)),
+        )
+    return table
