@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import random
 import re
-import statistics
-import subprocess
-import sys
 import time
 import tracemalloc
 from pathlib import Path
+
+from _timing import floor, tool, wall
 
 from empathy_coach.scoring.engine import default_scorer
 
@@ -25,15 +24,6 @@ def replies(n: int) -> list[tuple[str, str]]:
     records = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     rng = random.Random(7)
     return [(r["client"], r["reply"]) for r in (rng.choice(records) for _ in range(n))]
-
-
-def wall(cmd: list[str], runs: int = 15) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -72,10 +62,10 @@ def main() -> None:
     scorer.score(hostile, client="I am worried.")
     print(f"100 KB reply:              {(time.perf_counter() - t0) * 1000:.1f} ms")
 
-    floor = wall([sys.executable, "-c", "import typer"])
-    one = wall([sys.executable, "-m", "empathy_coach", "score", "--client", "I'm so tired of the night shifts.", "You're running on empty."])
-    print(f"python -c 'import typer':  {floor * 1000:.0f} ms")
-    print(f"empathy-coach score (1 reply, end to end): {one * 1000:.0f} ms = {one / floor:.2f}x the floor (target <= 1.3x)")
+    typer_floor = floor()
+    one = wall([*tool(), "score", "--client", "I'm so tired of the night shifts.", "You're running on empty."])
+    print(f"python -c 'import typer':  {typer_floor * 1000:.0f} ms")
+    print(f"empathy-coach score (1 reply, end to end): {one * 1000:.0f} ms = {one / typer_floor:.2f}x the floor (target <= 1.3x)")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,6 @@
 
 from __future__ import annotations
 
-import os
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -18,17 +15,9 @@ import time
 from pathlib import Path
 
 import yaml
+from _timing import floor, tool, wall
 
 from empathy_coach.banks.loader import load_file
-
-
-def wall(cmd: list[str], runs: int = 21) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def best_of(func, runs: int = 5) -> float:
@@ -88,15 +77,12 @@ def alias_bomb() -> str:
 
 def main() -> None:
     python = sys.executable
-    floor = wall([python, "-c", "import typer"])
-    script = [os.path.join(os.path.dirname(python), "empathy-coach")]
-    if not os.path.exists(script[0]):
-        script = [python, "-m", "empathy_coach"]
-    version = wall(script + ["--version"])
-    help_ = wall(script + ["--help"])
-    print(f"python -c 'import typer':   {floor * 1000:6.1f} ms (the floor)")
-    print(f"empathy-coach --version:    {version * 1000:6.1f} ms = {version / floor:.2f}x (target <= 1.25x)")
-    print(f"empathy-coach --help:       {help_ * 1000:6.1f} ms = {help_ / floor:.2f}x (target <= 1.25x)")
+    typer_floor = floor()
+    version = wall(tool() + ["--version"])
+    help_ = wall(tool() + ["--help"])
+    print(f"python -c 'import typer':   {typer_floor * 1000:6.1f} ms (the floor)")
+    print(f"empathy-coach --version:    {version * 1000:6.1f} ms = {version / typer_floor:.2f}x (target <= 1.25x)")
+    print(f"empathy-coach --help:       {help_ * 1000:6.1f} ms = {help_ / typer_floor:.2f}x (target <= 1.25x)")
 
     # The alias bomb first: ru_maxrss is inherited by a child forked from a big parent.
     with tempfile.TemporaryDirectory() as folder:

@@ -1,3 +1,3 @@
-from empathy_coach.cli import main
+from empathy_coach._entry import main
 
 main()

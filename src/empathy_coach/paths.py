@@ -38,3 +38,20 @@ def cache_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def content_key(*parts: bytes) -> str:
+    """A short key that changes whenever any part changes, for naming cache files.
+
+    CRC-32 over each part and its length: collisions would only cost a stale cache of built-in
+    content, and zlib is already loaded where hashlib's OpenSSL import costs about 6 ms.
+    """
+    import zlib
+
+    crc = 0
+    total = 0
+    for part in parts:
+        crc = zlib.crc32(len(part).to_bytes(8, "little"), crc)
+        crc = zlib.crc32(part, crc)
+        total += len(part)
+    return f"{crc:08x}{total:x}"

@@ -34,9 +34,9 @@ def root(
     common.Settings.no_color = no_color
 
 
-from empathy_coach.cli import check, content, score  # noqa: E402  (commands register themselves on `app`)
+from empathy_coach.cli import check, content, drill, grade, progress, score  # noqa: E402  (commands register themselves on `app`)
 
-for module in (content, check, score):
+for module in (content, check, score, drill, progress, grade):
     module.register(app)
 
 

@@ -1,48 +1,119 @@
-"""The catalog a drill needs, with the built-in content from a MessagePack cache.
+"""The content a drill needs, with the built-in banks, rubrics and lexicons from a MessagePack cache.
 
-Parsing the built-in banks through YAML (with locations) costs about 130 ms, most of a drill's
-start-up budget. The built-in files are validated once, kept as MessagePack in the cache folder
-under a key made of their bytes and the package version, and decoded in a few milliseconds on the
-next start. Explicit and user files are always read as YAML, with their exact error locations.
-Deleting the cache is always safe.
+Parsing the built-in banks through YAML (with locations) costs about 130 ms, and importing the
+YAML loader another 20, most of a drill's start-up budget. So the built-in files are validated
+once, kept as MessagePack in the cache folder under a key made of their bytes (CRC-32 and length
+of each file) and the package version, and decoded in a few milliseconds at the next start.
+
+- Nothing but the built-in content (the usual case): `BuiltinCatalog`, a read-only catalog with
+  the few lookups a drill makes, built from the cache without importing the YAML loader.
+- Banks given with `--bank` or found in the user's folder: the full `Catalog`, their files read
+  as YAML with exact error locations, the built-in part still from the cache.
+
+Deleting the cache is always safe; content with errors is never cached.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from empathy_coach.banks import models as m
-from empathy_coach.banks.catalog import Catalog, yaml_files
-from empathy_coach.banks.loader import Loaded
-from empathy_coach.banks.yamlsource import Document
 from empathy_coach.paths import builtin_root, cache_home, user_home
-from empathy_coach.problems import InputError
+
+if TYPE_CHECKING:
+    from empathy_coach.banks.catalog import Catalog
 
 CACHE_FORMAT = "1"
 KINDS = ("banks", "rubrics", "lexicons")
+SUFFIXES = (".yaml", ".yml")
 
 
-class _Cached(m.Base):
+class Cached(m.Base):
+    """The built-in content as validated, each value with the path shown in messages."""
+
     banks: list[tuple[str, m.Bank]]
     rubrics: list[tuple[str, m.Rubric]]
     lexicons: list[tuple[str, m.Lexicon]]
 
 
-def drill_catalog(paths: Sequence[Path] = (), *, use_cache: bool = True) -> Catalog:
-    """Like Catalog.discover(paths): explicit paths, then the user's folder, then the built-in content."""
+@dataclass
+class Ref:
+    """A scenario and its bank: what the drill reads from a catalog's ScenarioRef."""
+
+    bank: m.Bank
+    scenario: m.Scenario
+    index: int
+    source: str = "built-in"
+    path: str = ""
+
+
+@dataclass
+class Entry:
+    """A rubric or lexicon of the built-in content (the `Loaded` fields scoring reads)."""
+
+    value: Any
+    path: str
+    source: str = "built-in"
+
+
+@dataclass
+class BuiltinCatalog:
+    """The built-in content only, from the cache: scenarios, rubrics and lexicons by id."""
+
+    banks: list[tuple[str, m.Bank]]
+    rubrics: dict[str, Entry]
+    lexicons: dict[str, Entry]
+    _refs: list[Ref] = field(default_factory=list)
+
+    @classmethod
+    def from_cached(cls, cached: Cached) -> BuiltinCatalog:
+        return cls(
+            banks=list(cached.banks),
+            rubrics={r.id: Entry(r, path) for path, r in cached.rubrics},
+            lexicons={x.id: Entry(x, path) for path, x in cached.lexicons},
+        )
+
+    def scenarios(self) -> list[Ref]:
+        if not self._refs:
+            self._refs = [Ref(bank, s, i, path=path) for path, bank in self.banks for i, s in enumerate(bank.scenarios)]
+        return self._refs
+
+    def scenario_ids(self) -> list[str]:
+        return [r.scenario.id for r in self.scenarios()]
+
+    def find_scenario(self, scenario_id: str) -> Ref:
+        for ref in self.scenarios():
+            if ref.scenario.id == scenario_id:
+                return ref
+        raise KeyError(scenario_id)
+
+    def rubric_for(self, ref: Ref) -> m.Rubric:
+        return self.rubrics[ref.scenario.rubric or ref.bank.rubric].value
+
+    def lexicon(self, name: str, relative_to: object = None) -> Entry | None:
+        return self.lexicons.get(name)
+
+
+def drill_catalog(paths: Sequence[Path] = (), *, use_cache: bool = True) -> Catalog | BuiltinCatalog:
+    """What Catalog.discover(paths) finds: explicit paths, the user's folder, then the built-in content."""
+    cached = builtin_cached() if use_cache else None
+    if cached is not None and not paths and not _user_content():
+        return BuiltinCatalog.from_cached(cached)
+    from empathy_coach.banks.catalog import Catalog, yaml_files
+    from empathy_coach.problems import InputError
+
     catalog = Catalog()
     for path in paths:
         catalog.add_path(Path(path), "explicit")
     home = user_home()
     for sub in KINDS:
-        folder = home / sub
-        if folder.is_dir():
-            for file in yaml_files(folder):
+        if (home / sub).is_dir():
+            for file in yaml_files(home / sub):
                 catalog.add_file(file, "user", sub[:-1])
-    cached = _builtin_cached() if use_cache else None
     if cached is None:
         _add_builtin_yaml(catalog)
     else:
@@ -53,13 +124,15 @@ def drill_catalog(paths: Sequence[Path] = (), *, use_cache: bool = True) -> Cata
     return catalog
 
 
+def _user_content() -> bool:
+    home = user_home()
+    return any((home / sub).is_dir() and any(p.suffix in SUFFIXES for p in (home / sub).rglob("*")) for sub in KINDS)
+
+
 def _builtin_files() -> list[tuple[str, Path]]:
     root = builtin_root()
-    return [(sub, file) for sub in KINDS if (root / sub).is_dir() for file in yaml_files(root / sub)]
-
-
-def _display(file: Path) -> str:
-    return "prompts/" + file.relative_to(builtin_root()).as_posix()
+    return [(sub, file) for sub in KINDS if (root / sub).is_dir()
+            for file in sorted(p for p in (root / sub).rglob("*") if p.suffix in SUFFIXES and p.is_file())]
 
 
 def _add_builtin_yaml(catalog: Catalog) -> None:
@@ -67,7 +140,10 @@ def _add_builtin_yaml(catalog: Catalog) -> None:
         catalog.add_file(file, "built-in", sub[:-1])
 
 
-def _add_cached(catalog: Catalog, cached: _Cached) -> None:
+def _add_cached(catalog: Catalog, cached: Cached) -> None:
+    from empathy_coach.banks.loader import Loaded
+    from empathy_coach.banks.yamlsource import Document
+
     def stub(display: str, value) -> Loaded:
         return Loaded(value, Document(display, None, None), "built-in")
 
@@ -83,29 +159,32 @@ def cache_file() -> Path:
     """Where the built-in content's cache lives for the files as they are now."""
     from empathy_coach._version import __version__
 
-    digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
+    key = [f"{CACHE_FORMAT}:{__version__}"]
     for sub, file in _builtin_files():
-        digest.update(f"{sub}/{file.name}".encode() + b"\0" + file.read_bytes() + b"\0")
-    return cache_home() / f"builtin-content-{digest.hexdigest()[:20]}.msgpack"
+        data = file.read_bytes()
+        key.append(f"{sub}/{file.name}:{len(data)}:{zlib.crc32(data):08x}")
+    return cache_home() / f"builtin-content-{zlib.crc32(chr(0).join(key).encode()):08x}-{len(key)}.msgpack"
 
 
-def _builtin_cached() -> _Cached | None:
+def builtin_cached() -> Cached | None:
+    """The built-in content, from the cache or (once) from YAML; None if it has errors."""
     import msgspec
 
     try:
         target = cache_file()
-    except OSError:
-        return None
-    try:
-        return msgspec.msgpack.decode(target.read_bytes(), type=_Cached)
+        return msgspec.msgpack.decode(target.read_bytes(), type=Cached)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         pass
-    # Build it from YAML, the validated way; content with errors is never cached.
+    from empathy_coach.banks.catalog import Catalog
+
     scratch = Catalog()
     _add_builtin_yaml(scratch)
+    scratch.cross_check()
     if scratch.errors():
         return None
-    cached = _Cached(
+    if any((s.rubric or b.value.rubric) not in scratch.rubrics for b in scratch.banks for s in b.value.scenarios):
+        return None  # a rubric given by path: only the full catalog resolves it
+    cached = Cached(
         banks=[(b.path, b.value) for b in scratch.banks],
         rubrics=[(r.path, r.value) for r in scratch.rubrics.values()],
         lexicons=[(x.path, x.value) for x in scratch.lexicons.values()],

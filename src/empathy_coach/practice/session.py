@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     from empathy_coach.scoring.result import ScoreResult
 
 COMMANDS: dict[str, str] = {
-    "hint": "a hint for this turn (again for the next one)",
+    "hint": "a hint for this turn (again: the next hint)",
     "example": "a model reply, once you have tried the turn",
-    "retry": "answer the turn you just answered again (both attempts are kept)",
+    "retry": "answer the turn you just answered again; both attempts are kept",
     "skip": "skip this turn",
-    "quit": "end the drill and see the summary (your replies are kept)",
+    "quit": "end the drill with a summary; your replies are kept",
     "help": "list these commands",
 }
 
@@ -325,9 +325,8 @@ class Drill:
     # ------------------------------------------------------------ driving it
 
     def start(self) -> list[Event]:
-        """Open the session in the store and show the first scenario."""
-        if self.store is not None and self.session_id is None:
-            self.session_id = self.store.start_session(banks=tuple(self.banks), mode=self.mode)
+        """Show the first scenario. The store's session opens with the first reply or skip, so the
+        store may be attached after the first line is on screen."""
         if not self.items:
             return self.finish("done")
         return self._enter(0)
@@ -353,6 +352,11 @@ class Drill:
         return [Finished(self.summary)]
 
     # ------------------------------------------------------------ internals
+
+    def _session(self) -> int | None:
+        if self.store is not None and self.session_id is None:
+            self.session_id = self.store.start_session(banks=tuple(self.banks), mode=self.mode)
+        return self.session_id
 
     def _enter(self, index: int) -> list[Event]:
         if index >= len(self.items):
@@ -386,10 +390,10 @@ class Drill:
         self._scores.append((pos.item, result.score))
         events: list[Event] = []
         attempt_id = None
-        if self.store is not None and self.session_id is not None:
+        if self.store is not None:
             try:
                 attempt_id = self.store.record_attempt(
-                    self.session_id,
+                    self._session(),
                     scenario_id=ref.scenario.id,
                     turn_id=turn.id,
                     skill=turn.skill,
@@ -466,9 +470,9 @@ class Drill:
         turn = self._turn(pos)
         self.skipped += 1
         events: list[Event] = [Skipped(ref, turn)]
-        if self.store is not None and self.session_id is not None:
+        if self.store is not None:
             try:
-                self.store.record_skip(self.session_id, scenario_id=ref.scenario.id, turn_id=turn.id)
+                self.store.record_skip(self._session(), scenario_id=ref.scenario.id, turn_id=turn.id)
             except Exception as exc:
                 events.append(SaveFailed(f"could not save the skip: {exc}"))
         return events + self._advance(after_skip(ref.scenario, turn))
@@ -477,8 +481,8 @@ class Drill:
         from empathy_coach.scoring.metrics import behaviour_metrics
 
         previous = previous_metrics = None
-        if self.store is not None and self.session_id is not None:
-            self.store.finish_session(self.session_id)
+        if self.store is not None and (self.session_id is not None or self.results or self.skipped):
+            self.store.finish_session(self._session())
             previous = self.store.previous_session(self.session_id)
             if previous is not None:
                 previous_results = [a.result for a in self.store.attempts(previous.id)]

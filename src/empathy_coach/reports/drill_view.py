@@ -36,7 +36,7 @@ def clean(text: str) -> str:
 
 
 def commands_line() -> str:
-    return "Commands: " + ", ".join(f"/{name} ({what})" for name, what in s.COMMANDS.items()) + "."
+    return "Commands: " + "; ".join(f"/{name}: {what}" for name, what in s.COMMANDS.items()) + "."
 
 
 def _signed(value: float, unit: str = "") -> str:
@@ -69,7 +69,7 @@ def summary_lines(summary: s.Summary) -> list[str]:
     elif summary.previous is None:
         mean += " (your first session)"
     lines.append(mean + ".")
-    lines.append("Behaviours: " + ", ".join(f"{_label(code)} {n}" for code, n in sorted(metrics.behaviours.items(), key=lambda kv: -kv[1])) + ".")
+    lines.append("Behaviours: " + ", ".join(f"{_label(code)}: {n}" for code, n in sorted(metrics.behaviours.items(), key=lambda kv: -kv[1])) + ".")
     lines.append(rq_line(metrics, summary.rq_change))
     lines.append(complex_line(metrics, summary.percent_complex_change))
     return lines
@@ -182,7 +182,7 @@ class PlainView:
                 self.line(f"/{name}: {what}")
         elif isinstance(e, s.UnknownCommand):
             maybe = f" Did you mean /{e.suggestion}?" if e.suggestion else ""
-            self.line(f"There is no /{printable(e.word)} command.{maybe} Type /help for the list; your reply so far is not lost.")
+            self.line(f"There is no /{printable(e.word)} command.{maybe} Type /help for the list; nothing was lost.")
         elif isinstance(e, s.EmptyReply):
             self.line("Nothing to submit yet: type your reply, then press Enter.")
         elif isinstance(e, s.ScenarioFinished):

@@ -29,7 +29,7 @@ def fmt_score(value: float | None) -> str:
 
 def fmt_ratio(value: float | None, reflections: int) -> str:
     if value is None:
-        return "R only" if reflections else "-"
+        return "∞" if reflections else "-"
     return f"{value:.1f}"
 
 
@@ -120,10 +120,10 @@ def render_progress(summary: ProgressSummary) -> RenderableType:
             Text.assemble(
                 ("Work on next: ", "bold"),
                 Text(printable(weakest.skill)),
-                f" (recent mean {weakest.recent_mean_score:.0f}). Try: ",
-                Text(printable(weakest.command), style="bold cyan"),
+                f" (recent mean {weakest.recent_mean_score:.0f}). Try:",
             )
         )
+        parts.append(Text.assemble("  ", Text(printable(weakest.command), style="bold cyan", no_wrap=True)))
     return Group(*parts)
 
 

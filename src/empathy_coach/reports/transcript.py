@@ -70,8 +70,11 @@ def transcript_json(session: SessionRow, attempts: Sequence[AttemptRow]) -> str:
 
 # -- Markdown ------------------------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]<>()#+!|~&])")
-_MD_LINE_START = re.compile(r"^([-=>]|\d+(?=[.)]))")
+# Characters that can start markup anywhere in a line (emphasis, code, links, HTML, entities,
+# GFM tables and strikethrough); `(`, `)` and `!` are harmless once `[` and `]` are escaped.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>#|~&])")
+# What can start a block at the beginning of a line once the above is escaped.
+_MD_LINE_START = re.compile(r"^([-+=]|\d+(?=[.)]))")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

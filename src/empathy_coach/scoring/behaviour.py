@@ -48,6 +48,7 @@ _IMPERATIVE = frozenset(
     switch plan practise practice text email apologise apologize forgive ignore accept walk fake hang pick sort cheer
     chin smile treat enjoy drop move let phone ring visit""".split()
 )
+_COMMANDS = frozenset("stop quit calm listen go cut drop snap pull get".split())  # commands (ordering); other imperatives propose a solution (advising)
 _SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 _FIRST = frozenset({"i", "me", "my", "mine", "myself"})
 _DECLARATIVE_OPENERS = frozenset({"so", "you", "your", "it", "that", "sounds", "part", "and", "which", "like", "there", "seems", "almost", "somehow", "both", "nobody", "no", "even", "not", "something", "all", "this", "the", "a", "being", "feeling"})
@@ -55,7 +56,7 @@ _REFLECTIVE_I = (("i", "hear"), ("i", "am", "hearing"), ("i", "wonder", "if"), (
 _SHOULD = frozenset({"should", "ought", "must"})
 _PRAISE_ONLY = frozenset({"great", "awesome", "congratulations", "amazing", "fantastic", "wonderful", "brilliant", "excellent", "nice", "good", "perfect", "bravo", "cool", "job", "well", "done", "work", "that", "is", "so", "really", "very", "wow", "oh", "yay", "congrats", "!", "to", "hear", "question", "news", "a", "such", "lovely", "glad"})
 _LEAD_FILLERS = frozenset({"and", "but", "so", "well", "okay", "ok", "yeah", "yes", "right", "now", "also", "oh", "just", "honestly", "look", "listen", "alright", "sure", "hey", "hmm", "mm"})
-_CONFRONT_QUESTION = (("why", "would", "you"), ("why", "are", "you", "still"), ("why", "do", "you", "keep"), ("how", "could", "you"), ("what", "did", "you", "expect"), ("what", "were", "you", "thinking"), ("do", "you", "really", "think"), ("who", "do", "you", "think"), ("why", "on", "earth"), ("then", "why"), ("so", "why"))
+_CONFRONT_QUESTION = (("why", "would", "you"), ("why", "are", "you", "still"), ("why", "do", "you", "keep"), ("how", "could", "you"), ("what", "did", "you", "expect"), ("what", "were", "you", "thinking"), ("do", "you", "really", "think"), ("who", "do", "you", "think"), ("why", "on", "earth"), ("then", "why"), ("so", "why"), ("why", "have", "not", "you"), ("why", "has", "not", "he"), ("why", "has", "not", "she"))
 _JUDGING_WORDS = frozenset("""naive excuse excuses cop denial selfish irresponsible lazy immature ridiculous stupid silly dramatic overreacting attitude weak
     pathetic childish reckless careless foolish hypocritical ungrateful spoiled fashioned""".split())
 _CONDOLENCE = (("i", "am", "so", "sorry"), ("i", "am", "sorry"), ("sorry", "for", "your"), ("so", "sorry"), ("welcome",), ("i", "am", "glad", "you"), ("thank", "you", "for"), ("thanks", "for"), ("nice", "to", "meet"), ("good", "to", "see"), ("hello",), ("hi",), ("good", "morning"), ("good", "afternoon"))
@@ -161,11 +162,23 @@ def _primary(acts: list[Act]) -> Act:
     """The last act that is not a filler, unless an earlier roadblock act is only backed up after it."""
     spoken = [a for a in acts if "filler" not in a.features] or acts[-1:]
     last = spoken[-1]
-    if _roadblock_act(last) or last.code in _ANSWERED or "question" in " ".join(last.features):
+    if last.code in _ANSWERED or "question" in " ".join(last.features):
         return last
-    for act in reversed(spoken[:-1]):
-        if _roadblock_act(act):
-            return act
+    blocking = [a for a in spoken if _roadblock_act(a)]
+    if blocking:
+        # Advice backed by a moral or a put-down is still advice: the client is asked to act on it.
+        persuading = [a for a in blocking if a.code == "persuade"]
+        return (persuading or blocking)[-1]
+    if last.code == "simple_reflection":
+        # One reflection over two sentences: complex if any part of it adds meaning.
+        run = []
+        for act in reversed(spoken):
+            if act.code not in REFLECTIONS:
+                break
+            run.append(act)
+        for act in run:
+            if act.code == "complex_reflection":
+                return act
     return last
 
 
@@ -259,7 +272,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         if tag_question and declarative:
             pass  # a statement checking understanding ("..., right?") falls through to reflection
         else:
-            if _starts(lead, _ADVICE_QUESTION, within=2) or (is_question and any(w in _SHOULD for w in words[:4]) and "you" in words[:4]):
+            if _starts(lead, _ADVICE_QUESTION, within=1 if first in _WH else 2) or (is_question and any(w in _SHOULD for w in words[:4]) and "you" in words[:4]):
                 feats.append("advice phrased as a question")
                 act.code = "persuade_with_permission" if choice_frame and not permission else "persuade"
                 return act
@@ -271,7 +284,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
                 feats.append("seeks the client's partnership")
                 act.code = "seek_collaboration"
                 return act
-            if _starts(words, _CONFRONT_QUESTION, within=2) or any(m.first <= sentence.first + 1 for m in confront):
+            if _starts(words, _CONFRONT_QUESTION, within=2) or _starts(lead, _CONFRONT_QUESTION) or any(m.first <= sentence.first + 1 for m in confront):
                 feats.append("confronting question")
                 act.code = "confront"
                 return act
@@ -289,8 +302,8 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("offers, with permission")
         act.code = "seek_collaboration"
         return act
-    praise = [p for p in _in(roadblock_hits, sentence, ("praising",)) if not _reported(reply, p)]
-    if praise and not reflective:
+    praise = _in(roadblock_hits, sentence, ("praising",))
+    if praise and not reflective and not dismiss and not _in(roadblock_hits, sentence, ("disagreeing",)):
         feats.append("praises the person")
         act.code = "affirm"
         return act
@@ -310,7 +323,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         act.code = "emphasize_autonomy"
         return act
     feelings_here = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
-    if _praise_shape(words) and not any(not m.negated for m, _ in feelings_here):
+    if _praise_shape(words) and not dismiss and not any(not m.negated for m, _ in feelings_here):
         feats.append("praises the person")
         act.code = "affirm"
         return act
@@ -326,7 +339,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         act.code = "persuade_with_permission"
         return act
     if advice or imperative or should or need_to or _contains(words, _ADVICE_STATEMENT):
-        if dismiss and not (advice or imperative or should or need_to):
+        if dismiss and not (imperative or should or need_to or any(a.category != "persuading" for a in advice)):
             feats.append("reassures")
             return act
         if choice_frame or permission_anywhere:
@@ -334,6 +347,8 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
             act.code = "persuade_with_permission"
         else:
             feats.append("advice: " + (advice[0].phrase if advice else " ".join(words[:3])))
+            if not advice and (need_to or (imperative and first in _COMMANDS)):
+                feats.append("orders")
             act.code = "persuade"
         return act
     if _partnership(words) and not reflective:
@@ -350,9 +365,11 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
             return act
         feats.append("gives information")
         act.code = "giving_information"
+        if permission_anywhere:
+            feats.append("asked for")
         return act
     tentative = _in(marker_hits, sentence, ("tentative", "complex_markers"))
-    if second == 0 and lead[0] in ("everyone", "everybody", "nobody", "no", "anyone") and not tentative and not info and not feelings_here and _overlap(tokens, client) < 0.34:
+    if second == 0 and lead[0] in ("everyone", "everybody", "nobody", "no", "anyone") and not tentative and not info and not any(not m.negated for m, _ in feelings_here) and _overlap(tokens, client) < 0.34:
         feats.append("reassures by generalising")
         return act
     if lead[0] in _GENERAL_SUBJECTS and _contains(words, (("you", "can"), ("you", "could"))) and not reflective and sum(1 for w in words if w in _GENERAL_WORDS) >= 1:
@@ -366,6 +383,8 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
             return act
         feats.append("gives information")
         act.code = "giving_information"
+        if permission_anywhere:
+            feats.append("asked for")
         return act
 
     # A statement about the client, a feeling named, or the client's own words given back: a reflection.
@@ -373,7 +392,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     feelings = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
     overlap = _overlap(tokens, client)
     if about_client or feelings or overlap >= 0.34 or (len(words) <= 6 and sentence.terminal in (".", "!", "")):
-        if firstp > second + 1 and not reflective and not _starts(lead, _REFLECTIVE_I, within=2):
+        if (firstp > second + 1 or (firstp and not second and lead[0] == "i" and not feelings)) and not reflective and not _starts(lead, _REFLECTIVE_I, within=2):
             feats.append("about the counsellor")
             return act
         if not about_client and not feelings and _generic_statement(words) and overlap < 0.34:
@@ -387,6 +406,8 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     if len(words) >= 4:
         feats.append("gives information")
         act.code = "giving_information"
+        if permission_anywhere:
+            feats.append("asked for")
         return act
     feats.append("no codable act")
     return act

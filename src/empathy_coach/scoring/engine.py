@@ -125,7 +125,7 @@ class Scorer:
     def _roadblocks(self, reply: Analysis, coding: Coding) -> list[tuple[str, int, int]]:
         found: list[tuple[str, int, int]] = []
         seen_spans: set[tuple[int, int]] = set()
-        question_acts = [a for a in coding.acts if a.code in QUESTIONS or "advice phrased as a question" in a.features]
+        question_acts = [a for a in coding.acts if a.code in QUESTIONS or "advice phrased as a question" in a.features or "confronting question" in a.features]
         reflection_spans = [(a.start, a.end) for a in coding.acts if a.code in REFLECTIONS]
         for match in self.roadblock_phrases.find_longest(reply):
             if match.category == "questioning" and not any(a.start <= match.start < a.end for a in question_acts):
@@ -147,6 +147,8 @@ class Scorer:
             fallback = _ACT_ROADBLOCK.get(act.code)
             for feature in act.features:
                 fallback = _FEATURE_ROADBLOCK.get(feature.split(":")[0], fallback)
+            if act.code not in ("giving_information", "persuade") and fallback == _FEATURE_ROADBLOCK["gives information"]:
+                fallback = None  # only an act coded as information lectures
             if fallback is None:
                 continue
             kind, family = fallback
@@ -180,6 +182,10 @@ _FEATURE_ROADBLOCK = {
     "contradicts the client's words to reassure": ("reassuring", _SOOTHING),
     "self-disclosure": ("withdrawing", frozenset({"withdrawing", "reassuring"})),
     "praise without content": ("praising", frozenset({"praising"})),
+    "orders": ("ordering", _SOLUTIONS),
+    # Facts the client did not ask for, offered instead of listening: lecturing (Gordon's persuading with logic).
+    "gives information": ("persuading", _SOLUTIONS | _SOOTHING),
+    "asked for": None,
 }
 
 _EMPTY = Outcome(0.0, False, [], {}, "the reply is empty")

@@ -19,16 +19,15 @@ def builtin_lexicon(name: str) -> m.Lexicon:
 @lru_cache(maxsize=None)
 def builtin_rubric(name: str) -> m.Rubric:
     """A built-in rubric, from a MessagePack cache keyed by its text (YAML costs start-up time)."""
-    import hashlib
     import os
 
     import msgspec
 
-    from empathy_coach.paths import cache_home
+    from empathy_coach.paths import cache_home, content_key
 
     path = builtin_root() / "rubrics" / f"{name}.yaml"
     raw = path.read_bytes()
-    cache_file = cache_home() / f"rubric-{name}-{hashlib.sha256(CACHE_FORMAT.encode() + raw).hexdigest()[:20]}.msgpack"
+    cache_file = cache_home() / f"rubric-{name}-{content_key(CACHE_FORMAT.encode(), raw)}.msgpack"
     try:
         return msgspec.msgpack.decode(cache_file.read_bytes(), type=m.Rubric)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
@@ -60,20 +59,18 @@ def builtin_tables(names: tuple[str, ...]):
     Compiling (stemming every phrase into tries) costs far more than a one-shot `score` may
     spend, so the result is kept as MessagePack in the user's cache folder.
     """
-    import hashlib
     import os
 
     import msgspec
 
     from empathy_coach._version import __version__
-    from empathy_coach.paths import cache_home
+    from empathy_coach.paths import cache_home, content_key
     from empathy_coach.scoring.behaviour import Lexicons
 
-    blobs = {name: builtin_lexicon_path(name).read_bytes() for name in names}
-    digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
+    parts = [f"{CACHE_FORMAT}:{__version__}".encode()]
     for name in names:
-        digest.update(name.encode() + b"\0" + blobs[name])
-    cache_file = cache_home() / f"lexicons-{digest.hexdigest()[:20]}.msgpack"
+        parts += [name.encode(), builtin_lexicon_path(name).read_bytes()]
+    cache_file = cache_home() / f"lexicons-{content_key(*parts)}.msgpack"
     from empathy_coach.scoring.text import known_stems, preload_stems
 
     try:

@@ -64,15 +64,41 @@ STOPWORDS = frozenset(
 MAX_CACHED_STEMS = 200_000
 
 
+def english_stemmer():
+    """Snowball's English stemmer, without the package `__init__` that imports all 30 languages.
+
+    The English module is loaded as a submodule of a private alias of the package's folder, so its
+    relative imports resolve and a one-shot `score` does not pay about 25 ms for unused languages.
+    """
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    alias = "_empathy_coach_snowball"
+    try:
+        if alias not in sys.modules:
+            spec = importlib.util.find_spec("snowballstemmer")
+            if spec is None or not spec.submodule_search_locations:
+                raise ImportError("snowballstemmer")
+            package = types.ModuleType(alias)
+            package.__path__ = list(spec.submodule_search_locations)
+            sys.modules[alias] = package
+        return importlib.import_module(f"{alias}.english_stemmer").EnglishStemmer()
+    except Exception:  # an unusual install layout: the public way always works
+        sys.modules.pop(alias, None)
+        import snowballstemmer
+
+        return snowballstemmer.stemmer("english")
+
+
 def stem(word: str) -> str:
     cached = _STEMS.get(word)
     if cached is not None:
         return cached
     global _STEMMER
     if _STEMMER is None:
-        import snowballstemmer
-
-        _STEMMER = snowballstemmer.stemmer("english")
+        _STEMMER = english_stemmer()
     result = _STEMMER.stemWord(word)
     if len(_STEMS) < MAX_CACHED_STEMS:
         _STEMS[word] = result

@@ -1,0 +1,43 @@
+"""What the benchmark scripts share: wall time of a command, run as an installed tool would be.
+
+Children run without PYTHONDONTWRITEBYTECODE (set on some development machines): an installed
+wheel has compiled bytecode, and the floor (`import typer`) is measured with its own bytecode too.
+One warm-up run writes the bytecode and the content caches before anything is timed.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(extra)
+    return env
+
+
+def wall(cmd: list[str], runs: int = 21, env: dict[str, str] | None = None, stdin: bytes | None = None) -> float:
+    """Median wall time of `cmd`, after one untimed warm-up run."""
+    env = env or child_env()
+    times = []
+    for index in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+        if index:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def floor(runs: int = 21) -> float:
+    """The start-up floor of any Typer CLI: `python -c "import typer"`."""
+    return wall([sys.executable, "-c", "import typer"], runs)
+
+
+def tool() -> list[str]:
+    """The console script beside this interpreter (not a version-manager shim), else `python -m`."""
+    script = os.path.join(os.path.dirname(sys.executable), "empathy-coach")
+    return [script] if os.path.exists(script) else [sys.executable, "-m", "empathy_coach"]

@@ -1,0 +1,173 @@
+"""`empathy-coach drill`: practise dialogues turn by turn, with feedback after every reply.
+
+Thin: it picks the scenarios (practice/plan), runs the state machine (practice/session) on lines
+read from stdin, and hands the events to a view (reports/drill_view).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional
+
+import typer
+
+from empathy_coach.cli.common import UsageError, color_allowed, guarded
+
+
+def register(app: typer.Typer) -> None:
+    app.command("drill")(drill_command)
+
+
+@guarded
+def drill_command(
+    scenarios: Optional[List[str]] = typer.Argument(None, metavar="[SCENARIO]...", help="Scenario ids to practise (see `empathy-coach list`); none: today's practice."),
+    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to practise from (repeatable)."),
+    tag: Optional[List[str]] = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
+    skill: Optional[str] = typer.Option(None, "--skill", "-s", help="Only scenarios with a turn that trains this skill."),
+    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help="beginner, intermediate or advanced."),
+    count: int = typer.Option(3, "--count", "-n", min=1, help="How many scenarios today's practice takes."),
+    plain: bool = typer.Option(False, "--plain", help="Linear text without boxes or bars (also with NO_COLOR or when not on a terminal)."),
+) -> None:
+    """Practise reflective listening: the client speaks, you reply, the reply is scored and explained.
+
+    Enter submits a reply; end a line with \\ to go on to the next line. In the drill: /hint,
+    /example, /retry, /skip, /quit, /help. Every scored reply is saved at once; Ctrl-C or end of
+    input ends the drill with a summary.
+    """
+    from empathy_coach.banks.models import DIFFICULTIES, SKILLS
+    from empathy_coach.practice import plan
+    from empathy_coach.practice.content import drill_catalog
+
+    if difficulty is not None and difficulty not in DIFFICULTIES:
+        raise UsageError(f"--difficulty: expected one of {', '.join(DIFFICULTIES)}, found '{difficulty}'")
+    if skill is not None and skill not in SKILLS:
+        raise UsageError(f"--skill: expected one of {', '.join(SKILLS)}, found '{skill}'")
+    catalog = drill_catalog(bank or [])
+    items = None
+    if scenarios:
+        try:
+            items = plan.named(catalog, scenarios)
+        except plan.UnknownScenario as exc:
+            raise UsageError(f"drill: {exc}") from None
+    else:
+        candidates = [r for r in plan.pool(catalog) if plan.matches(r, tags=tag or [], difficulty=difficulty, skill=skill)]
+        if not candidates:
+            raise UsageError("drill: no scenario matches --tag/--skill/--difficulty (see `empathy-coach list`)")
+
+    from empathy_coach.practice.session import Drill
+
+    store = None
+    if items is None:  # today's practice needs the schedule before the first line
+        store = _open_store()
+        items = plan.todays_plan(candidates, store, count=count)
+    interactive = sys.stdin.isatty()
+    view = _view(plain or not (color_allowed() and interactive and sys.stdout.isatty()), interactive)
+    warm = _Warm(catalog)
+    drill = Drill(items, scorer=warm.scorer, banks=sorted({i.ref.bank.id for i in items}), store=store)
+
+    def after_first_line() -> None:
+        # Whatever the first line need not wait for: the store, the scorer (built while the student reads).
+        if drill.store is None:
+            drill.store = _open_store()
+        if drill.store.notice:
+            view.notice(drill.store.notice)
+        warm.start(items[0].ref)
+
+    try:
+        run(drill, view, _reader(interactive), after_start=after_first_line)
+    finally:
+        warm.wait()
+        if drill.store is not None:
+            drill.store.close()
+
+
+def _open_store():
+    from empathy_coach.store import open_store
+
+    return open_store()
+
+
+class _Warm:
+    """Builds the first scenario's scorer in a thread while the student reads the client's words."""
+
+    def __init__(self, catalog) -> None:
+        self.catalog = catalog
+        self.thread = None
+
+    def start(self, ref) -> None:
+        import threading
+
+        self.thread = threading.Thread(target=self._build, args=(ref,), daemon=True)
+        self.thread.start()
+
+    def _build(self, ref) -> None:
+        try:
+            self.scorer(ref, wait=False)
+            from empathy_coach.reports import feedback  # noqa: F401
+        except Exception:
+            pass  # the main thread builds it again and reports any problem
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+
+    def scorer(self, ref, wait: bool = True):
+        from empathy_coach.scoring.engine import scorer_for
+
+        if wait:
+            self.wait()
+        return scorer_for(self.catalog, ref)
+
+
+def _view(plain: bool, interactive: bool):
+    from empathy_coach.reports.drill_view import PlainView, RichView
+
+    if plain:
+        return PlainView(prompts=interactive)
+    from empathy_coach.cli.common import console
+
+    return RichView(console())
+
+
+def _reader(interactive: bool) -> Callable[[str], str]:
+    if interactive:
+        try:
+            import readline  # noqa: F401  (line editing and history for input())
+        except ImportError:
+            pass
+        return input
+
+    def read(prompt: str) -> str:
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line
+
+    return read
+
+
+def run(drill, view, read: Callable[[str], str], after_start: Callable[[], None] | None = None) -> None:
+    """Lines in until the drill ends, /quit, end of input or Ctrl-C; the summary always comes out."""
+    from empathy_coach.practice.session import LineAssembler
+
+    lines = LineAssembler()
+    try:
+        view.show(drill.start())
+        if after_start is not None:
+            after_start()
+        while not drill.finished:
+            try:
+                line = read(view.prompt(continuing=lines.pending))
+            except EOFError:
+                rest = lines.flush()
+                if rest is not None and rest.strip():
+                    view.show(drill.handle(rest))
+                view.show(drill.finish("eof"))
+                break
+            text = lines.feed(line)
+            if text is not None:
+                view.show(drill.handle(text))
+    except KeyboardInterrupt:
+        view.interrupted()
+        view.show(drill.finish("interrupt"))

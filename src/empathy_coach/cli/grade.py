@@ -1,0 +1,129 @@
+"""`empathy-coach grade`: grade answers files and JSON Lines for CI (see docs/ci.md)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, UsageError, guarded
+from empathy_coach.reports.grade_formats import GradeFormat
+
+PROGRESS_AFTER_SECONDS = 0.5
+
+
+def register(app: typer.Typer) -> None:
+    app.command("grade")(grade_command)
+
+
+@guarded
+def grade_command(
+    files: List[str] = typer.Argument(..., metavar="FILE...", help="Answers files (.yaml), JSON Lines (.jsonl), folders of them, or '-' for JSON Lines on standard input."),
+    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable). Banks never come from the answers."),
+    fmt: GradeFormat = typer.Option(GradeFormat.text, "--format", "-f", help="text, json, jsonl, junit, github or csv."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
+    pass_score: Optional[float] = typer.Option(None, "--pass-score", help="Pass mark for every answer, 0-100 (default: each rubric's own)."),
+    min_pass_rate: float = typer.Option(100.0, "--min-pass-rate", help="Percent (0-100) of a student's or file's answers that must pass."),
+    strict: bool = typer.Option(False, "--strict", help="A record that cannot be graded (unknown scenario, empty reply, bad JSON, duplicate id) stops the run with exit 2."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for large inputs (0 = every core)."),
+) -> None:
+    """Grade answers non-interactively.
+
+    Exit 0 when every student (or file) meets --min-pass-rate, 1 when one is below it
+    (an answer that cannot be graded counts as not passed), 2 on a usage or input error.
+    """
+    from empathy_coach.grading.grader import Grader, GradeOptions, RecordError
+    from empathy_coach.grading.sources import collect
+
+    if pass_score is not None and not 0 <= pass_score <= 100:
+        raise UsageError(f"--pass-score: expected a score from 0 to 100, found {pass_score:g}")
+    if not 0 <= min_pass_rate <= 100:
+        raise UsageError(f"--min-pass-rate: expected a percent from 0 to 100, found {min_pass_rate:g}")
+    if 0 < min_pass_rate <= 1:
+        print(f"empathy-coach: note: --min-pass-rate is a percent: {min_pass_rate:g} means {min_pass_rate:g}%, not {min_pass_rate * 100:g}%", file=sys.stderr)
+    if jobs < 0:
+        raise UsageError(f"--jobs: expected 0 (every core) or more, found {jobs}")
+
+    sources = collect(files)
+    progress = _Progress(sum(s.size for s in sources), any(s.file == "-" for s in sources))
+    options = GradeOptions([str(p) for p in bank or []], pass_score, min_pass_rate, strict, jobs)
+    grader = Grader(options, progress if progress.enabled else None)
+    grader.prepare(sources)  # bank errors now, before any output file is written
+
+    sink, console, close = _open_output(output, fmt)
+    try:
+        from empathy_coach.reports.grade_formats import make_writer, overall_sentence
+
+        writer = make_writer(fmt, sink, console)
+        try:
+            for graded in grader.run(sources):
+                writer.record(graded)
+        except RecordError as exc:
+            progress.close()
+            print(f"empathy-coach: {exc.problem} (--strict)", file=sys.stderr)
+            raise typer.Exit(EXIT_INPUT) from None
+        progress.close()
+        summary = grader.summary()
+        writer.finish(summary)
+    finally:
+        close()
+    if fmt.machine:
+        print(f"empathy-coach: {overall_sentence(summary)}", file=sys.stderr)
+    raise typer.Exit(EXIT_OK if summary.all_met else EXIT_BELOW)
+
+
+def _open_output(output: Path | None, fmt: GradeFormat):
+    """(binary sink, rich console for text, close function)."""
+    from empathy_coach.cli.common import console as make_console
+
+    if output is None or str(output) == "-":
+        sys.stdout.flush()
+        sink = sys.stdout.buffer
+        con = make_console() if fmt is GradeFormat.text else None
+        return sink, con, lambda: (sink.flush(), sys.stdout.flush())
+    try:
+        handle = open(output, "wb")
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
+    con = None
+    if fmt is GradeFormat.text:
+        import io
+
+        from rich.console import Console
+
+        text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", write_through=True)
+        con = Console(file=text, no_color=True, color_system=None, width=120, highlight=False, emoji=False, markup=False)
+        return handle, con, lambda: (text.flush(), text.close())
+    return handle, con, handle.close
+
+
+class _Progress:
+    """A progress bar on stderr, only on a terminal and only once a run has lasted a moment."""
+
+    def __init__(self, total_bytes: int, unknown_total: bool) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.total = None if unknown_total or not total_bytes else total_bytes
+        self.started = time.perf_counter()
+        self.bar = None
+        self.task = None
+
+    def __call__(self, done_bytes: int, records: int) -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.started < PROGRESS_AFTER_SECONDS:
+                return
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            from empathy_coach.cli.common import console
+
+            self.bar = Progress(TextColumn("grading"), BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True)
+            self.task = self.bar.add_task("", total=self.total)
+            self.bar.start()
+        self.bar.update(self.task, completed=done_bytes, description=f"{records:,} records")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None

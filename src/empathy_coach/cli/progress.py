@@ -1,0 +1,138 @@
+"""`progress`, `history` and `export`: what the progress database says, for a student or a script."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from empathy_coach.cli.common import ListFormat, UsageError, console, guarded, write_json
+
+if TYPE_CHECKING:
+    from empathy_coach.store import ProgressStore
+
+
+class TranscriptFormat(str, Enum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("progress")(progress_command)
+    app.command("history")(history_command)
+    app.command("export")(export_command)
+
+
+def _open() -> ProgressStore | None:
+    """The user's progress database, or None when there is none yet (nothing is created)."""
+    from empathy_coach.store import open_store
+    from empathy_coach.store.db import default_path
+
+    if not default_path().exists():
+        return None
+    store = open_store()
+    if store.notice:
+        print(f"empathy-coach: {store.notice}", file=sys.stderr)
+    return store
+
+
+def _empty_message() -> None:
+    from empathy_coach.reports.progress import EMPTY_MESSAGE
+
+    print(EMPTY_MESSAGE)
+
+
+@guarded
+def progress_command(
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+) -> None:
+    """Mastery per skill and tag, score trend, streaks, MITI metrics, and what to practise next."""
+    import msgspec
+
+    from empathy_coach.store.summary import summarize, summarize_rows
+
+    store = _open()
+    if store is None:
+        from datetime import date
+
+        summary = summarize_rows([], [], {}, due=0, today=date.today())
+    else:
+        with store:
+            summary = summarize(store)
+    if fmt is ListFormat.json:
+        write_json(msgspec.to_builtins(summary))
+        return
+    if summary.attempts == 0:
+        _empty_message()
+        return
+    from empathy_coach.reports.progress import render_progress
+
+    console().print(render_progress(summary))
+
+
+@guarded
+def history_command(
+    fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", help="Show only the N newest sessions."),
+) -> None:
+    """Practice sessions, newest first: date, replies, mean score, R:Q and % complex reflections."""
+    import msgspec
+
+    from empathy_coach.store.summary import session_summary
+
+    if limit is not None and limit < 1:
+        raise UsageError("history: --limit must be at least 1")
+    store = _open()
+    rows = []
+    if store is not None:
+        with store:
+            rows = [session_summary(s, store.attempts(s.id)) for s in store.sessions(limit=limit)]
+    if fmt is ListFormat.json:
+        write_json({"sessions": msgspec.to_builtins(rows)})
+        return
+    if not rows:
+        _empty_message()
+        return
+    from empathy_coach.reports.progress import render_history
+
+    console().print(render_history(rows))
+
+
+@guarded
+def export_command(
+    session: str = typer.Argument(..., metavar="SESSION", help="A session id (see `empathy-coach history`), or 'last'."),
+    fmt: TranscriptFormat = typer.Option(TranscriptFormat.md, "--format", "-f", help="md, html or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """A session's transcript: the client's words, each reply, its score, behaviour, rules and tips."""
+    from empathy_coach.reports.transcript import RENDERERS
+
+    store = _open()
+    if store is None:
+        raise UsageError("export: no practice sessions yet; start one with: empathy-coach drill")
+    with store:
+        if session == "last":
+            row = store.last_session()
+            if row is None:
+                raise UsageError("export: no session with replies yet; start one with: empathy-coach drill")
+        else:
+            try:
+                session_id = int(session)
+            except ValueError:
+                raise UsageError(f"export: SESSION must be a session id or 'last', not '{session}'") from None
+            row = store.session(session_id)
+            if row is None:
+                raise UsageError(f"export: no session {session_id} (see: empathy-coach history)")
+        text = RENDERERS[fmt.value](row, store.attempts(row.id))
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"export: cannot write {output}: {exc.strerror or exc}") from None
+    print(f"Wrote session {row.id} to {output}", file=sys.stderr)

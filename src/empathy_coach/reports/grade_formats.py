@@ -1,0 +1,325 @@
+"""Renderers for `empathy-coach grade`: one writer per `--format`, fed record by record.
+
+Every writer gets each graded record as it is scored (`record()`), then the summaries
+(`finish()`). `jsonl`, `json`, `github` and `csv` hold nothing per record, so they stream in
+constant memory; `junit` and `text` keep a small row per record (not the scored record).
+Machine formats carry no timestamp or duration: two runs over the same input give the same bytes.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, BinaryIO, Protocol
+
+import msgspec
+
+from empathy_coach.scoring.result import BEHAVIOUR_LABELS
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from empathy_coach.grading.grader import GradedRecord
+    from empathy_coach.grading.summary import GradeSummary, GroupSummary
+
+
+class GradeFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    junit = "junit"
+    github = "github"
+    csv = "csv"
+
+    @property
+    def machine(self) -> bool:
+        return self is not GradeFormat.text
+
+
+class Writer(Protocol):
+    def record(self, graded: GradedRecord) -> None: ...
+
+    def finish(self, summary: GradeSummary) -> None: ...
+
+
+def _number(value: float | None, suffix: str = "") -> str:
+    return "n/a" if value is None else f"{value:g}{suffix}"
+
+
+def _label(behaviour: str | None) -> str:
+    return BEHAVIOUR_LABELS.get(behaviour or "", behaviour or "")
+
+
+def verdict_line(graded: GradedRecord) -> str:
+    """One line on why a record did not pass: its error, or its score and the first tip."""
+    light = graded.light
+    if light.error is not None:
+        return light.error
+    record = graded.record()
+    text = f"scored {_number(record.score)}, pass at {_number(record.pass_score)} ({_label(record.behaviour)})"
+    if record.roadblocks:
+        text += "; roadblocks: " + ", ".join(dict.fromkeys(r.kind for r in record.roadblocks))
+    if record.tips:
+        text += f". Tip: {record.tips[0]}"
+    return text
+
+
+# ---------------------------------------------------------------- jsonl, json
+
+
+class JsonlWriter:
+    """One ScoredRecord per line, in input order, written as soon as it is scored."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink = sink
+
+    def record(self, graded: GradedRecord) -> None:
+        self.sink.write(graded.data + b"\n")
+
+    def finish(self, summary: GradeSummary) -> None:
+        self.sink.flush()
+
+
+class JsonWriter:
+    """One document: `records` (one per line), then `pass_score`, `min_pass_rate`, `groups`, `overall`."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink = sink
+        self.count = 0
+        sink.write(b'{"records": [')
+
+    def record(self, graded: GradedRecord) -> None:
+        self.sink.write((b"\n" if self.count == 0 else b",\n") + graded.data)
+        self.count += 1
+
+    def finish(self, summary: GradeSummary) -> None:
+        body = msgspec.json.format(msgspec.json.encode(summary), indent=2)
+        self.sink.write((b"\n]," if self.count else b"],") + body[1:] + b"\n")
+        self.sink.flush()
+
+
+# ---------------------------------------------------------------- github
+
+
+class GithubWriter:
+    """A workflow-command annotation per answer that did not pass, at its line in the input."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink = sink
+
+    def record(self, graded: GradedRecord) -> None:
+        if graded.light.passed:
+            return
+        from empathy_coach.reports.github import annotation
+
+        light = graded.light
+        name = light.id or f"line {light.line}"
+        line = annotation("error", graded.file, light.line, 0, f"{name}: {verdict_line(graded)}", title=f"empathy-coach: {name}")
+        self.sink.write(line.encode("utf-8", "replace") + b"\n")
+
+    def finish(self, summary: GradeSummary) -> None:
+        from empathy_coach.reports.github import annotation
+
+        for group in summary.groups:
+            if not group.met_threshold:
+                message = f"{group.name}: {group_sentence(group, summary.min_pass_rate)}"
+                self.sink.write(annotation("error", group.file, 0, 0, message, title="empathy-coach: below the pass rate").encode("utf-8", "replace") + b"\n")
+        self.sink.flush()
+
+
+def group_sentence(group: GroupSummary, min_pass_rate: float) -> str:
+    if not group.records:
+        return "no answers to grade"
+    text = f"{group.passed} of {group.records} answers passed ({_number(group.pass_rate, '%')}, needs {min_pass_rate:g}%)"
+    if group.errors:
+        text += f", {group.errors} could not be graded"
+    return text
+
+
+# ---------------------------------------------------------------- csv
+
+
+class CsvWriter:
+    """The gradebook: one row per student (or file)."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink = sink
+
+    def record(self, graded: GradedRecord) -> None:
+        return None
+
+    def finish(self, summary: GradeSummary) -> None:
+        from empathy_coach.reports.gradebook import render
+
+        self.sink.write(render(summary.groups).encode("utf-8", "replace"))
+        self.sink.flush()
+
+
+# ---------------------------------------------------------------- junit
+
+
+class JunitWriter:
+    def __init__(self, sink: BinaryIO) -> None:
+        from empathy_coach.reports.junit import Suite
+
+        self.sink = sink
+        self.suites: dict[tuple[str, str | None], Suite] = {}
+        self._suite = Suite
+
+    def record(self, graded: GradedRecord) -> None:
+        from empathy_coach.reports.junit import Case, reply_excerpt
+
+        light = graded.light
+        key = (graded.file, light.student)
+        suite = self.suites.get(key)
+        if suite is None:
+            suite = self.suites[key] = self._suite(light.student or graded.file, graded.file)
+        name = light.id or f"line {light.line}"
+        case = Case(name, f"empathy-coach.{suite.name}", graded.file, light.line, "passed")
+        if light.error is not None:
+            case.status, case.message, case.body = "error", light.error, f"{graded.file}:{light.line}: {light.error}"
+        elif not light.passed:
+            record = graded.record()
+            case.status = "failure"
+            case.message = verdict_line(graded)
+            lines = [f"{graded.file}:{light.line}: {name}"]
+            if record.scenario:
+                lines.append(f"scenario {record.scenario}, turn {record.turn}")
+            lines.append(f"score {_number(record.score)}, pass at {_number(record.pass_score)}; behaviour: {_label(record.behaviour)}")
+            lines.append("reply: " + reply_excerpt([a.text for a in record.acts]))
+            missed = [r for r in record.rules if not r.passed]
+            if missed:
+                lines.append("missed:")
+                lines.extend(f"  - {r.id}: {r.message}" for r in missed)
+            if record.roadblocks:
+                lines.append("roadblocks: " + ", ".join(f'{r.kind} ("{r.text}")' for r in record.roadblocks))
+            if record.tips:
+                lines.append("tips:")
+                lines.extend(f"  {n}. {tip}" for n, tip in enumerate(record.tips, 1))
+            case.body = "\n".join(lines)
+        suite.cases.append(case)
+
+    def finish(self, summary: GradeSummary) -> None:
+        from empathy_coach.reports.junit import render
+
+        suites = []
+        for group in summary.groups:
+            suite = self.suites.get((group.file, group.student)) or self._suite(group.name, group.file)
+            suite.properties = [
+                ("records", str(group.records)),
+                ("passed", str(group.passed)),
+                ("mean_score", _number(group.mean_score)),
+                ("pass_rate", _number(group.pass_rate)),
+                ("met_threshold", str(group.met_threshold).lower()),
+                ("rq_ratio", _number(group.metrics.rq_ratio)),
+                ("percent_complex", _number(group.metrics.percent_complex)),
+            ]
+            suites.append(suite)
+        self.sink.write(render(suites).encode("utf-8", "replace"))
+        self.sink.flush()
+
+
+# ---------------------------------------------------------------- text
+
+
+MAX_TEXT_ROWS = 500
+
+
+class TextWriter:
+    """A rich table of the answers (all of them when few, else those that did not pass) and a summary."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.rows: list[tuple[str, ...]] = []
+        self.all_rows: list[tuple[str, ...]] | None = []
+        self.omitted = 0
+
+    def record(self, graded: GradedRecord) -> None:
+        from empathy_coach.reports.feedback import printable
+
+        light = graded.light
+        failing = not light.passed
+        if not failing and self.all_rows is None:
+            return
+        status = "error" if light.error is not None else ("pass" if light.passed else "FAIL")
+        note = verdict_line(graded) if failing else ""
+        row = (
+            printable(light.student or graded.file),
+            printable(light.id or f"line {light.line}"),
+            _number(light.score),
+            status,
+            _label(light.behaviour),
+            printable(note),
+        )
+        if self.all_rows is not None:
+            self.all_rows.append(row)
+            if len(self.all_rows) > MAX_TEXT_ROWS:
+                self.all_rows = None  # too many to show all: keep only those that did not pass
+        if failing:
+            if len(self.rows) < MAX_TEXT_ROWS:
+                self.rows.append(row)
+            else:
+                self.omitted += 1
+
+    def finish(self, summary: GradeSummary) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        from empathy_coach.reports.feedback import printable
+
+        shown = self.all_rows if self.all_rows is not None else self.rows
+        if shown:
+            title = "Answers" if self.all_rows is not None else "Answers that did not pass"
+            table = Table(title=title, title_justify="left")
+            for column, justify in (("student / file", "left"), ("id", "left"), ("score", "right"), ("result", "left"), ("behaviour", "left"), ("why", "left")):
+                table.add_column(column, justify=justify, overflow="fold")
+            for row in shown:
+                style = {"pass": "green", "FAIL": "red", "error": "magenta"}[row[3]]
+                table.add_row(*(Text(c) for c in row[:3]), Text(row[3], style=style), *(Text(c) for c in row[4:]))
+            self.console.print(table)
+            if self.omitted:
+                self.console.print(Text(f"... and {self.omitted} more (use --format json for all of them)", style="dim"))
+        table = Table(title="Summary", title_justify="left")
+        for column in ("student / file", "answers", "passed", "errors", "mean", "pass rate", "R:Q", "% CR", "verdict"):
+            table.add_column(column, justify="left" if column in ("student / file", "verdict") else "right")
+        for g in summary.groups + [summary.overall]:
+            verdict = Text("meets", style="green") if g.met_threshold else Text("below", style="red")
+            table.add_row(
+                Text(printable(g.name), style="bold" if g is summary.overall else ""),
+                str(g.records),
+                str(g.passed),
+                str(g.errors),
+                _number(g.mean_score),
+                _number(g.pass_rate, "%"),
+                _number(g.metrics.rq_ratio),
+                _number(g.metrics.percent_complex, "%"),
+                verdict,
+            )
+        self.console.print(table)
+        self.console.print(Text(overall_sentence(summary)))
+
+
+def overall_sentence(summary: GradeSummary) -> str:
+    o = summary.overall
+    parts = [f"{o.records} answers from {len(summary.groups)} {'group' if len(summary.groups) == 1 else 'groups'}: {o.passed} passed, {o.failed} below the pass mark"]
+    if o.errors:
+        parts.append(f"{o.errors} could not be graded")
+    below = [g for g in summary.groups if not g.met_threshold]
+    verdict = f"{len(below)} below the {summary.min_pass_rate:g}% pass rate" if below else f"all at or above the {summary.min_pass_rate:g}% pass rate"
+    return ", ".join(parts) + f"; {verdict}."
+
+
+def make_writer(fmt: GradeFormat, sink: BinaryIO, console: Console | None = None) -> Writer:
+    if fmt is GradeFormat.text:
+        assert console is not None, "the text format writes through a rich console"
+        return TextWriter(console)
+    return WRITERS[fmt](sink)
+
+
+WRITERS: dict[GradeFormat, type] = {
+    GradeFormat.text: TextWriter,
+    GradeFormat.json: JsonWriter,
+    GradeFormat.jsonl: JsonlWriter,
+    GradeFormat.junit: JunitWriter,
+    GradeFormat.github: GithubWriter,
+    GradeFormat.csv: CsvWriter,
+}
