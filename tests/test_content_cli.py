@@ -229,3 +229,25 @@ def test_binary_missing_and_empty_folder_exit_2(tmp_path):
             assert result.exit_code == 2, (args, result.output)
             assert expected in result.output
             assert "Traceback" not in result.output
+
+
+def test_the_schemas_in_docs_match_the_models():
+    # Built-in files point editors at docs/schemas/; regenerate with `empathy-coach schema KIND`.
+    folder = Path(__file__).resolve().parents[1] / "docs" / "schemas"
+    for kind in ("bank", "rubric", "lexicon", "answers", "result"):
+        shipped = json.loads((folder / f"{kind}.schema.json").read_text(encoding="utf-8"))
+        assert shipped == json.loads(run("schema", kind).output), f"docs/schemas/{kind}.schema.json is stale"
+
+
+def test_check_warns_about_a_feeling_the_lexicon_does_not_know(tmp_path):
+    bank = tmp_path / "feelings.yaml"
+    bank.write_text(
+        "id: feelings\ntitle: F\nscenarios:\n  - id: feelings-one\n    title: One\n    turns:\n      - id: t1\n"
+        "        client: It all feels flibbery.\n        emotions: [worried, flibbery]\n",
+        encoding="utf-8",
+    )
+    result = run("check", str(bank))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "[unknown-emotion]" in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{bank}:9:29: warning: emotion 'flibbery'")

@@ -187,16 +187,19 @@ def test_two_stores_on_one_file_interleave(tmp_path, good, bad):
 WRITER = textwrap.dedent(
     """
     import sys
-    from empathy_coach import score_reply
+    from pathlib import Path
+    import msgspec
+    from empathy_coach.scoring.result import ScoreResult
     from empathy_coach.store import open_store
-    result = score_reply("You sound worn out.", client="I'm exhausted")
-    store = open_store(sys.argv[1])
-    session = store.start_session(mode=sys.argv[2])
-    for i in range(int(sys.argv[3])):
-        store.record_attempt(session, scenario_id=sys.argv[2], turn_id=f"t{i}", skill="reflect_feeling",
+    db, name, count, then, result_file = sys.argv[1:6]
+    result = msgspec.json.decode(Path(result_file).read_bytes(), type=ScoreResult)
+    store = open_store(db)
+    session = store.start_session(mode=name)
+    for i in range(int(count)):
+        store.record_attempt(session, scenario_id=name, turn_id=f"t{i}", skill="reflect_feeling",
                              tags=[], client="c", reply=f"r{i}", result=result)
     print("recorded", flush=True)
-    if sys.argv[4] == "sleep":
+    if then == "sleep":
         import time
         time.sleep(60)
     store.close()
@@ -204,33 +207,48 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_writing_at_once_both_succeed(tmp_path):
+@pytest.fixture
+def result_file(tmp_path, good):
+    path = tmp_path / "result.json"
+    path.write_bytes(msgspec.json.encode(good))  # the writers need not load the scorer
+    return str(path)
+
+
+def test_two_processes_writing_at_once_both_succeed(tmp_path, result_file):
     path = tmp_path / "p.sqlite3"
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), name, "30", "exit"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for name in ("one", "two")
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), name, "30", "exit", result_file],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for name in ("one", "two", "three")
     ]
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert "recorded" in out
     with open_store(path) as store:
-        assert sorted(s.mode for s in store.sessions()) == ["one", "two"]
-        assert len(store.attempts()) == 60
-        assert len(store.due_turns(datetime(2200, 1, 1, tzinfo=timezone.utc))) == 60
+        assert sorted(s.mode for s in store.sessions()) == ["one", "three", "two"]
+        assert len(store.attempts()) == 90
+        assert len(store.due_turns(datetime(2200, 1, 1, tzinfo=timezone.utc))) == 90
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_a_killed_writer_keeps_what_it_recorded(tmp_path):
+def test_a_killed_writer_keeps_what_it_recorded(tmp_path, result_file):
     path = tmp_path / "p.sqlite3"
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "killed", "3", "sleep"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), "killed", "3", "sleep", result_file],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
     try:
-        assert proc.stdout.readline().strip() == "recorded"
+        line = proc.stdout.readline().strip()
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
+        err = proc.stderr.read()
         proc.stdout.close()
         proc.stderr.close()
+    assert line == "recorded", err
     assert proc.returncode == -signal.SIGKILL
     with open_store(path) as store:
         assert store.notice is None

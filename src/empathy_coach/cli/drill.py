@@ -132,11 +132,15 @@ def _view(plain: bool, interactive: bool):
 
 def _reader(interactive: bool) -> Callable[[str], str]:
     if interactive:
-        try:
-            import readline  # noqa: F401  (line editing and history for input())
-        except ImportError:
-            pass
-        return input
+
+        def ask(prompt: str) -> str:
+            try:
+                import readline  # noqa: F401  (line editing and history for input(); imported after the first line)
+            except ImportError:
+                pass
+            return input(prompt)
+
+        return ask
 
     def read(prompt: str) -> str:
         line = sys.stdin.readline()

@@ -36,7 +36,7 @@ def grade_command(
     (an answer that cannot be graded counts as not passed), 2 on a usage or input error.
     """
     from empathy_coach.grading.grader import Grader, GradeOptions, RecordError
-    from empathy_coach.grading.sources import collect
+    from empathy_coach.grading.sources import STDIN_NAME, collect
 
     if pass_score is not None and not 0 <= pass_score <= 100:
         raise UsageError(f"--pass-score: expected a score from 0 to 100, found {pass_score:g}")
@@ -48,7 +48,7 @@ def grade_command(
         raise UsageError(f"--jobs: expected 0 (every core) or more, found {jobs}")
 
     sources = collect(files)
-    progress = _Progress(sum(s.size for s in sources), any(s.file == "-" for s in sources))
+    progress = _Progress(sum(s.size for s in sources), any(s.file == STDIN_NAME for s in sources))
     options = GradeOptions([str(p) for p in bank or []], pass_score, min_pass_rate, strict, jobs)
     grader = Grader(options, progress if progress.enabled else None)
     grader.prepare(sources)  # bank errors now, before any output file is written
@@ -63,7 +63,7 @@ def grade_command(
                 writer.record(graded)
         except RecordError as exc:
             progress.close()
-            print(f"empathy-coach: {exc.problem} (--strict)", file=sys.stderr)
+            print(f"empathy-coach: {exc.problem.path}:{exc.problem.line}: {exc.problem.message} (--strict)", file=sys.stderr)
             raise typer.Exit(EXIT_INPUT) from None
         progress.close()
         summary = grader.summary()

@@ -124,7 +124,7 @@ def parse_line(line: int, raw: bytes, student: str | None = None) -> Item | None
     try:
         data = msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
-        return Item(line, error=f"malformed JSON: {exc}", student=student)
+        return Item(line, error="malformed JSON: " + str(exc).removeprefix("JSON is malformed: "), student=student)
     if not isinstance(data, dict):
         return Item(line, error=f"expected a JSON object, found {_json_type(data)}", student=student)
     rid = data.get("id")
@@ -207,6 +207,8 @@ def score_item(resolver: Resolver, item: Item, file: str) -> ScoredRecord:
             return error_record(item, file, found)
         scorer, turn, tags = found
     result = scorer.score(item.reply, client=item.client, turn=turn, tags=tags)
+    if result.truncated:
+        result = _clipped(result)
     pass_score = result.pass_score if resolver.pass_score is None else resolver.pass_score
     passed = result.passed
     if resolver.pass_score is not None:
@@ -227,6 +229,27 @@ def score_item(resolver: Resolver, item: Item, file: str) -> ScoredRecord:
         file=file,
         pass_score=pass_score,
         truncated=result.truncated,
+    )
+
+
+def _clipped(result):
+    """A truncated reply's evidence cut to the part the scorer read: a 50 MB reply must not
+    come back as a 50 MB record because one rule's span covers all of it."""
+    from msgspec.structs import replace
+
+    from empathy_coach.scoring.text import MAX_ANALYSED_CHARS as limit
+
+    def cut(span):
+        if span.end <= limit:
+            return span
+        end = max(span.start, limit)
+        return replace(span, end=end, text=span.text[: end - span.start])
+
+    return replace(
+        result,
+        acts=[cut(a) for a in result.acts],
+        roadblocks=[cut(r) for r in result.roadblocks],
+        rules=[replace(r, spans=[cut(s) for s in r.spans]) if any(s.end > limit for s in r.spans) else r for r in result.rules],
     )
 
 

@@ -20,6 +20,7 @@ from empathy_coach.problems import InputError, Problem
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 STDIN = "-"
+STDIN_NAME = "<stdin>"  # how records and reports name standard input
 
 
 @dataclass
@@ -85,7 +86,7 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
                 problems.append(Problem(STDIN, 0, 0, "standard input ('-') can be read only once", "usage"))
                 continue
             seen.add(STDIN)
-            sources.append(JsonlSource(STDIN, 0, None, stdin))
+            sources.append(JsonlSource(STDIN_NAME, 0, None, stdin))
             continue
         path = Path(given)
         if path.is_dir():

@@ -3,7 +3,8 @@
 Parsing the built-in banks through YAML (with locations) costs about 130 ms, and importing the
 YAML loader another 20, most of a drill's start-up budget. So the built-in files are validated
 once, kept as MessagePack in the cache folder under a key made of their bytes (CRC-32 and length
-of each file) and the package version, and decoded in a few milliseconds at the next start.
+of each file), the package version and banks/models.py, and decoded in a few milliseconds at the
+next start.
 
 - Nothing but the built-in content (the usual case): `BuiltinCatalog`, a read-only catalog with
   the few lookups a drill makes, built from the cache without importing the YAML loader.
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import os
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
+
+import msgspec
+from msgspec import Struct
 
 from empathy_coach.banks import models as m
 from empathy_coach.paths import builtin_root, cache_home, user_home
@@ -27,21 +30,24 @@ from empathy_coach.paths import builtin_root, cache_home, user_home
 if TYPE_CHECKING:
     from empathy_coach.banks.catalog import Catalog
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 KINDS = ("banks", "rubrics", "lexicons")
 SUFFIXES = (".yaml", ".yml")
 
 
 class Cached(m.Base):
-    """The built-in content as validated, each value with the path shown in messages."""
+    """The built-in content as validated, each value with the path shown in messages.
+
+    Rubrics and lexicons stay encoded (path, id, MessagePack) until scoring needs them: the first
+    client line only needs the banks.
+    """
 
     banks: list[tuple[str, m.Bank]]
-    rubrics: list[tuple[str, m.Rubric]]
-    lexicons: list[tuple[str, m.Lexicon]]
+    rubrics: list[tuple[str, str, msgspec.Raw]]
+    lexicons: list[tuple[str, str, msgspec.Raw]]
 
 
-@dataclass
-class Ref:
+class Ref(Struct):
     """A scenario and its bank: what the drill reads from a catalog's ScenarioRef."""
 
     bank: m.Bank
@@ -51,30 +57,40 @@ class Ref:
     path: str = ""
 
 
-@dataclass
 class Entry:
-    """A rubric or lexicon of the built-in content (the `Loaded` fields scoring reads)."""
+    """A rubric or lexicon of the built-in content (the `Loaded` fields scoring reads), decoded on first use."""
 
-    value: Any
-    path: str
-    source: str = "built-in"
+    source = "built-in"
+
+    def __init__(self, path: str, raw: msgspec.Raw, kind: type) -> None:
+        self.path = path
+        self._raw: msgspec.Raw | None = raw
+        self._kind = kind
+        self._value: Any = None
+
+    @property
+    def value(self) -> Any:
+        if self._raw is not None:
+            self._value = msgspec.msgpack.decode(self._raw, type=self._kind)
+            self._raw = None
+        return self._value
 
 
-@dataclass
 class BuiltinCatalog:
     """The built-in content only, from the cache: scenarios, rubrics and lexicons by id."""
 
-    banks: list[tuple[str, m.Bank]]
-    rubrics: dict[str, Entry]
-    lexicons: dict[str, Entry]
-    _refs: list[Ref] = field(default_factory=list)
+    def __init__(self, banks: list[tuple[str, m.Bank]], rubrics: dict[str, Entry], lexicons: dict[str, Entry]) -> None:
+        self.banks = banks
+        self.rubrics = rubrics
+        self.lexicons = lexicons
+        self._refs: list[Ref] = []
 
     @classmethod
     def from_cached(cls, cached: Cached) -> BuiltinCatalog:
         return cls(
             banks=list(cached.banks),
-            rubrics={r.id: Entry(r, path) for path, r in cached.rubrics},
-            lexicons={x.id: Entry(x, path) for path, x in cached.lexicons},
+            rubrics={ident: Entry(path, raw, m.Rubric) for path, ident, raw in cached.rubrics},
+            lexicons={ident: Entry(path, raw, m.Lexicon) for path, ident, raw in cached.lexicons},
         )
 
     def scenarios(self) -> list[Ref]:
@@ -149,17 +165,18 @@ def _add_cached(catalog: Catalog, cached: Cached) -> None:
 
     for display, bank in cached.banks:
         catalog.banks.append(stub(display, bank))
-    for display, rubric in cached.rubrics:
-        catalog.rubrics.setdefault(rubric.id, stub(display, rubric))
-    for display, lexicon in cached.lexicons:
-        catalog.lexicons.setdefault(lexicon.id, stub(display, lexicon))
+    for display, ident, raw in cached.rubrics:
+        catalog.rubrics.setdefault(ident, stub(display, msgspec.msgpack.decode(raw, type=m.Rubric)))
+    for display, ident, raw in cached.lexicons:
+        catalog.lexicons.setdefault(ident, stub(display, msgspec.msgpack.decode(raw, type=m.Lexicon)))
 
 
 def cache_file() -> Path:
     """Where the built-in content's cache lives for the files as they are now."""
     from empathy_coach._version import __version__
 
-    key = [f"{CACHE_FORMAT}:{__version__}"]
+    models = Path(m.__file__).read_bytes()  # the shapes the cache decodes into
+    key = [f"{CACHE_FORMAT}:{__version__}:{len(models)}:{zlib.crc32(models):08x}"]
     for sub, file in _builtin_files():
         data = file.read_bytes()
         key.append(f"{sub}/{file.name}:{len(data)}:{zlib.crc32(data):08x}")
@@ -168,8 +185,6 @@ def cache_file() -> Path:
 
 def builtin_cached() -> Cached | None:
     """The built-in content, from the cache or (once) from YAML; None if it has errors."""
-    import msgspec
-
     try:
         target = cache_file()
         return msgspec.msgpack.decode(target.read_bytes(), type=Cached)
@@ -186,14 +201,17 @@ def builtin_cached() -> Cached | None:
         return None  # a rubric given by path: only the full catalog resolves it
     cached = Cached(
         banks=[(b.path, b.value) for b in scratch.banks],
-        rubrics=[(r.path, r.value) for r in scratch.rubrics.values()],
-        lexicons=[(x.path, x.value) for x in scratch.lexicons.values()],
+        rubrics=[(r.path, ident, msgspec.Raw(msgspec.msgpack.encode(r.value))) for ident, r in scratch.rubrics.items()],
+        lexicons=[(x.path, ident, msgspec.Raw(msgspec.msgpack.encode(x.value))) for ident, x in scratch.lexicons.items()],
     )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(msgspec.msgpack.encode(cached))
         os.replace(temporary, target)
+        for stale in target.parent.glob("builtin-content-*.msgpack"):
+            if stale != target:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache folder only costs speed
     return cached

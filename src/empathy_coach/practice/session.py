@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
+
+from msgspec import Struct
 
 from empathy_coach.banks import models as m
 from empathy_coach.practice.branching import after_skip, next_turn
@@ -70,23 +71,20 @@ class Store(Protocol):
 # ---------------------------------------------------------------- events
 
 
-@dataclass(frozen=True)
-class ScenarioStarted:
+class ScenarioStarted(Struct, frozen=True):
     ref: ScenarioRef
     number: int  # 1-based position in today's plan
     total: int
     reason: str = ""  # why it is in the plan: "due", "new", "chosen", "review"
 
 
-@dataclass(frozen=True)
-class ClientTurn:
+class ClientTurn(Struct, frozen=True):
     ref: ScenarioRef
     turn: m.Turn
     again: bool = False  # shown again for /retry
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(Struct, frozen=True):
     ref: ScenarioRef
     turn: m.Turn
     reply: str
@@ -95,21 +93,18 @@ class Scored:
     attempt_id: int | None = None  # the store's row id
 
 
-@dataclass(frozen=True)
-class SaveFailed:
+class SaveFailed(Struct, frozen=True):
     message: str
 
 
-@dataclass(frozen=True)
-class HintShown:
+class HintShown(Struct, frozen=True):
     text: str
     number: int
     total: int
     generic: bool = False  # the turn has no hints of its own
 
 
-@dataclass(frozen=True)
-class ExampleShown:
+class ExampleShown(Struct, frozen=True):
     turn: m.Turn
     exemplar: m.Exemplar
     number: int
@@ -117,70 +112,59 @@ class ExampleShown:
     previous_turn: bool = False  # the example belongs to the turn just answered, not the current one
 
 
-@dataclass(frozen=True)
-class ExampleLocked:
+class ExampleLocked(Struct, frozen=True):
     pass
 
 
-@dataclass(frozen=True)
-class NoExample:
+class NoExample(Struct, frozen=True):
     turn: m.Turn
 
 
-@dataclass(frozen=True)
-class Retrying:
+class Retrying(Struct, frozen=True):
     ref: ScenarioRef
     turn: m.Turn
     other_scenario: bool = False
 
 
-@dataclass(frozen=True)
-class NothingToRetry:
+class NothingToRetry(Struct, frozen=True):
     pass
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(Struct, frozen=True):
     ref: ScenarioRef
     turn: m.Turn
 
 
-@dataclass(frozen=True)
-class HelpShown:
+class HelpShown(Struct, frozen=True):
     commands: dict[str, str]
 
 
-@dataclass(frozen=True)
-class UnknownCommand:
+class UnknownCommand(Struct, frozen=True):
     word: str
     suggestion: str | None
 
 
-@dataclass(frozen=True)
-class EmptyReply:
+class EmptyReply(Struct, frozen=True):
     pass
 
 
-@dataclass(frozen=True)
-class ScenarioFinished:
+class ScenarioFinished(Struct, frozen=True):
     ref: ScenarioRef
     replies: int
     mean_score: float | None
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(Struct, frozen=True):
     summary: Summary
 
 
-Event = Any  # one of the dataclasses above
+Event = Any  # one of the Structs above
 
 
 # ---------------------------------------------------------------- summary
 
 
-@dataclass
-class Summary:
+class Summary(Struct, kw_only=True):
     reason: str  # "done", "quit", "eof", "interrupt"
     replies: int
     passed: int
@@ -259,45 +243,46 @@ def parse_command(text: str) -> str | None:
 # ---------------------------------------------------------------- the state machine
 
 
-@dataclass
-class PlanItem:
+class PlanItem(Struct):
     ref: ScenarioRef
     reason: str = "chosen"
 
 
-@dataclass
-class _TurnState:
+class _TurnState(Struct):
     attempts: int = 0
     hints_shown: int = 0
     examples_shown: int = 0
 
 
-@dataclass
-class _Position:
+class _Position(Struct, frozen=True):
     item: int  # index in the plan
     turn_id: str
 
 
-@dataclass
 class Drill:
-    """One practice session over a plan of scenarios."""
+    """One practice session over a plan of scenarios.
 
-    items: Sequence[PlanItem]
-    scorer: Callable[[ScenarioRef], Any]  # ScenarioRef -> Scorer (built lazily by the caller)
-    store: Store | None = None
-    banks: Sequence[str] = ()
-    mode: str = "drill"
+    `scorer` maps a scenario to its Scorer (the caller builds it lazily); `store` (a ProgressStore,
+    or None) may be attached after `start()`.
+    """
 
-    session_id: int | None = None
-    results: list[ScoreResult] = field(default_factory=list)
-    skipped: int = 0
-    scenarios_finished: int = 0
-    finished: bool = False
-    summary: Summary | None = None
-    _position: _Position | None = None
-    _last_answered: _Position | None = None
-    _turns: dict[tuple[int, str], _TurnState] = field(default_factory=dict)
-    _scores: list[tuple[int, float]] = field(default_factory=list)  # (plan item, score) per reply
+    def __init__(self, items: Sequence[PlanItem], *, scorer: Callable[[ScenarioRef], Any], store: Store | None = None,
+                 banks: Sequence[str] = (), mode: str = "drill") -> None:
+        self.items = list(items)
+        self.scorer = scorer
+        self.store = store
+        self.banks = tuple(banks)
+        self.mode = mode
+        self.session_id: int | None = None
+        self.results: list[ScoreResult] = []
+        self.skipped = 0
+        self.scenarios_finished = 0
+        self.finished = False
+        self.summary: Summary | None = None
+        self._position: _Position | None = None
+        self._last_answered: _Position | None = None
+        self._turns: dict[tuple[int, str], _TurnState] = {}
+        self._scores: list[tuple[int, float]] = []  # (plan item, score) per reply
 
     # ------------------------------------------------------------ reading the state
 
@@ -355,7 +340,7 @@ class Drill:
 
     def _session(self) -> int | None:
         if self.store is not None and self.session_id is None:
-            self.session_id = self.store.start_session(banks=tuple(self.banks), mode=self.mode)
+            self.session_id = self.store.start_session(banks=self.banks, mode=self.mode)
         return self.session_id
 
     def _enter(self, index: int) -> list[Event]:

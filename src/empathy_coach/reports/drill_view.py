@@ -36,7 +36,7 @@ def clean(text: str) -> str:
 
 
 def commands_line() -> str:
-    return "Commands: " + "; ".join(f"/{name}: {what}" for name, what in s.COMMANDS.items()) + "."
+    return "Commands: " + ", ".join(f"/{name}" for name in s.COMMANDS) + " (/help says what each does)."
 
 
 def _signed(value: float, unit: str = "") -> str:
@@ -51,36 +51,49 @@ def _label(code: str) -> str:
     return BEHAVIOUR_LABELS.get(code, code.replace("_", " "))
 
 
-def summary_lines(summary: s.Summary) -> list[str]:
-    """The session summary as plain sentences (the rich view adds colour to the same words)."""
+def summary_title(summary: s.Summary) -> str:
+    return f"Session summary. {ENDINGS.get(summary.reason, '')}".rstrip()
+
+
+def summary_rows(summary: s.Summary) -> list[tuple[str, str]]:
+    """The session summary as (label, sentence) rows; the plain view prints "label: sentence"."""
     metrics = summary.metrics
-    lines = [f"Session summary. {ENDINGS.get(summary.reason, '')}".rstrip()]
     scenarios = f"Scenarios finished: {summary.scenarios_finished} of {summary.scenarios_planned}."
     if summary.replies == 0:
-        lines.append(f"No replies scored in this session. {scenarios}")
+        rows = [("Replies scored", f"none in this session. {scenarios}")]
         if summary.skipped:
-            lines.append(f"Turns skipped: {summary.skipped}.")
-        return lines
-    lines.append(f"Replies scored: {summary.replies} ({summary.passed} passed). Turns skipped: {summary.skipped}. {scenarios}")
-    mean = f"Mean score: {summary.mean_score:g} out of 100"
+            rows.append(("Turns skipped", f"{summary.skipped}."))
+        return rows
+    mean = f"{summary.mean_score:g} out of 100"
     change = summary.mean_change
     if change is not None:
         mean += f" ({_signed(change, ' points')} on the previous session's {summary.previous.mean_score:g})"
     elif summary.previous is None:
         mean += " (your first session)"
-    lines.append(mean + ".")
-    lines.append("Behaviours: " + ", ".join(f"{_label(code)}: {n}" for code, n in sorted(metrics.behaviours.items(), key=lambda kv: -kv[1])) + ".")
-    lines.append(rq_line(metrics, summary.rq_change))
-    lines.append(complex_line(metrics, summary.percent_complex_change))
-    return lines
+    behaviours = ", ".join(f"{_label(code)}: {n}" for code, n in sorted(metrics.behaviours.items(), key=lambda kv: -kv[1]))
+    return [
+        ("Replies scored", f"{summary.replies} ({summary.passed} passed). Turns skipped: {summary.skipped}. {scenarios}"),
+        ("Mean score", mean + "."),
+        ("Behaviours", behaviours + "."),
+        ("Reflection-to-question ratio", rq_line(metrics, summary.rq_change)),
+        ("Complex reflections", complex_line(metrics, summary.percent_complex_change)),
+    ]
+
+
+def summary_lines(summary: s.Summary) -> list[str]:
+    return [summary_title(summary)] + [f"{label}: {text}" for label, text in summary_rows(summary)]
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def rq_line(metrics: BehaviourMetrics, change: float | None) -> str:
     if metrics.rq_ratio is None:
-        figure = f"{metrics.reflections} reflections and no questions" if metrics.reflections else "no reflections or questions yet"
+        figure = f"{_count(metrics.reflections, 'reflection')} and no questions" if metrics.reflections else "no reflections or questions yet"
     else:
-        figure = f"{metrics.rq_ratio:g} to 1 ({metrics.reflections} reflections, {metrics.questions} questions)"
-    text = f"Reflection-to-question ratio: {figure}; MITI band: {metrics.rq_band} (fair at 1 to 1, good at 2 to 1)"
+        figure = f"{metrics.rq_ratio:g} to 1 ({_count(metrics.reflections, 'reflection')}, {_count(metrics.questions, 'question')})"
+    text = f"{figure}; MITI band: {metrics.rq_band} (fair at 1 to 1, good at 2 to 1)"
     if change is not None:
         text += f"; {_signed(change)} on the previous session"
     return text + "."
@@ -90,8 +103,8 @@ def complex_line(metrics: BehaviourMetrics, change: float | None) -> str:
     if metrics.percent_complex is None:
         figure = "no reflections yet"
     else:
-        figure = f"{metrics.percent_complex:g}% ({metrics.complex_reflections} of {metrics.reflections} reflections)"
-    text = f"Complex reflections: {figure}; MITI band: {metrics.percent_complex_band} (fair at 40%, good at 50%)"
+        figure = f"{metrics.percent_complex:g}% ({metrics.complex_reflections} of {_count(metrics.reflections, 'reflection')})"
+    text = f"{figure}; MITI band: {metrics.percent_complex_band} (fair at 40%, good at 50%)"
     if change is not None:
         text += f"; {_signed(change, ' points')} on the previous session"
     return text + "."
@@ -289,20 +302,19 @@ class RichView(PlainView):
 
         from empathy_coach.reports.feedback import score_bar
 
-        lines = summary_lines(summary)
-        table = Table.grid(padding=(0, 1))
+        table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
         band_style = {"good": "green", "fair": "yellow", "below fair": "red"}
-        if summary.replies:
-            metrics = summary.metrics
-            table.add_row("Replies", Text(lines[1]))
-            table.add_row("Mean score", Text.assemble((score_bar(summary.mean_score or 0) + " ", "cyan"), lines[2].removeprefix("Mean score: ")))
-            table.add_row("Behaviours", Text(lines[3].removeprefix("Behaviours: ")))
-            table.add_row("R:Q", Text(lines[4].removeprefix("Reflection-to-question ratio: "), style=band_style.get(metrics.rq_band, "")))
-            table.add_row("% complex", Text(lines[5].removeprefix("Complex reflections: "), style=band_style.get(metrics.percent_complex_band, "")))
-        else:
-            for text in lines[1:]:
-                table.add_row("", Text(text))
+        metrics = summary.metrics
+        for label, text in summary_rows(summary):
+            cell = Text(text)
+            if label == "Mean score":
+                cell = Text.assemble((score_bar(summary.mean_score or 0) + " ", "cyan"), text)
+            elif label == "Reflection-to-question ratio":
+                cell.stylize(band_style.get(metrics.rq_band, ""))
+            elif label == "Complex reflections":
+                cell.stylize(band_style.get(metrics.percent_complex_band, ""))
+            table.add_row(label, cell)
         self.console.print()
-        self.console.print(Panel(table, title=Text(lines[0], style="bold"), title_align="left", border_style="blue"))
+        self.console.print(Panel(table, title=Text(summary_title(summary), style="bold"), title_align="left", border_style="blue"))

@@ -156,6 +156,7 @@ mark.ok { background: #d8f5df; color: inherit; } mark.miss { background: #fde2e1
 
 
 def _e(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return html.escape(_CONTROL.sub("\ufffd", text), quote=True)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from empathy_coach.scoring.lexicon import EmotionLexicon, Match, PhraseSet
-from empathy_coach.scoring.text import STOPWORDS, Analysis, Sentence, Token
+from empathy_coach.scoring.text import STOPWORDS, Analysis, Sentence, Token, stem
 
 REFLECTIONS = frozenset({"complex_reflection", "simple_reflection"})
 QUESTIONS = frozenset({"open_question", "closed_question"})
@@ -46,7 +46,7 @@ _IMPERATIVE = frozenset(
     """try go call talk take stop start make get keep write ask focus avoid cut quit eat sleep drink exercise remember consider
     give be put find join see think tell stay leave look use set book read sign speak reach listen slow breathe relax limit
     switch plan practise practice text email apologise apologize forgive ignore accept walk fake hang pick sort cheer
-    chin smile treat enjoy drop move let phone ring visit""".split()
+    chin smile treat enjoy drop move let phone ring visit delete block mute unfollow uninstall close turn throw""".split()
 )
 _COMMANDS = frozenset("stop quit calm listen go cut drop snap pull get".split())  # commands (ordering); other imperatives propose a solution (advising)
 _SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
@@ -65,9 +65,9 @@ _ADVICE_STATEMENT = (("i", "suggest"), ("i", "recommend"), ("my", "advice"), ("i
     ("you", "might", "try"), ("you", "might", "want", "to"), ("you", "may", "want", "to"), ("one", "idea"), ("one", "option"), ("one", "thing", "you"), ("something", "you", "could"),
     ("you", "could", "ask"), ("you", "could", "talk"), ("you", "could", "also"), ("is", "the", "only", "safe"), ("is", "the", "only", "way"), ("the", "best", "thing"), ("what", "works", "for"),
     ("helps", "a", "lot", "of", "people"), ("other", "people", "have", "found"), ("swear", "by"), ("it", "is", "worth"), ("worth", "trying"), ("you", "would", "be", "better"), ("you", "are", "better", "off"))
-_CHOICE_FRAME = (("if", "you", "want"), ("if", "you", "would", "like"), ("if", "you", "are", "interested"), ("may", "or", "may", "not"), ("might", "or", "might", "not"), ("see", "what", "fits"),
+_CHOICE_FRAME = (("if", "you", "want", "to"), ("if", "you", "want", "i"), ("if", "you", "want", "we"), ("if", "you", "want", "it"), ("if", "you", "would", "like"), ("if", "you", "are", "interested"), ("may", "or", "may", "not"), ("might", "or", "might", "not"), ("see", "what", "fits"),
     ("up", "to", "you"), ("whether", "it", "fits"), ("whether", "that", "fits"), ("if", "it", "fits"), ("see", "whether"), ("see", "if", "that"), ("take", "it", "or", "leave", "it"), ("you", "will", "know", "whether"),
-    ("you", "will", "know", "if"), ("since", "you", "asked"), ("you", "asked"), ("if", "that", "is", "something", "you"), ("open", "to", "it"), ("you", "can", "decide"), ("your", "call"), ("what", "fits", "for", "you"),
+    ("you", "will", "know", "if"), ("since", "you", "asked"), ("as", "you", "asked"), ("you", "asked", "me"), ("if", "that", "is", "something", "you"), ("open", "to", "it"), ("you", "can", "decide"), ("your", "call"), ("what", "fits", "for", "you"),
     ("for", "what", "it", "is", "worth"), ("you", "know", "best"), ("work", "in", "your", "house"), ("would", "work", "for", "you"), ("whether", "that", "would"), ("whether", "any", "of"))
 _PERMISSION_ASK = (("could", "i"), ("can", "i"), ("may", "i"), ("would", "you", "be", "interested"), ("would", "you", "like", "to", "hear"), ("would", "you", "like", "some"), ("would", "you", "like", "me"), ("do", "you", "want", "me"), ("would", "it", "be", "okay"), ("would", "it", "be", "ok"), ("would", "it", "be", "alright"), ("is", "it", "okay", "if"), ("is", "it", "ok", "if"), ("is", "it", "alright"), ("would", "you", "mind", "if", "i"), ("do", "you", "mind", "if", "i"))
 _OFFER = (("if", "you", "would", "like", "i"), ("if", "you", "like", "i"), ("if", "you", "want", "i"), ("if", "you", "are", "open", "to", "it", "we"), ("if", "it", "is", "alright", "with", "you"), ("if", "it", "is", "okay", "with", "you"), ("if", "you", "are", "interested", "i"), ("i", "could", "share"), ("i", "can", "share"), ("i", "have", "some", "ideas"))
@@ -134,6 +134,11 @@ def code_reply(reply: Analysis, client: Analysis | None, lex: Lexicons) -> Codin
     for sentence in reply.sentences:
         act = _code_sentence(reply, sentence, client, lex, marker_hits, roadblock_hits, permission_anywhere)
         acts.append(act)
+    if any(any(f in _REASSURING for f in a.features) for a in acts):
+        for a in acts:
+            if a.code == "affirm" and "praises the person" in a.features:
+                a.code = "other"
+                a.features.append("reassures with praise")
     primary = _primary(acts)
     return Coding(primary.code, acts, primary.features)
 
@@ -149,9 +154,10 @@ def _client_asked(client: Analysis | None) -> bool:
 # Acts that close the client down whatever follows: a coder gives the reply their code when the
 # rest only backs them up ("You should tell her. Families help each other." is persuasion).
 _ROADBLOCK_ACTS = frozenset({"confront", "persuade"})
-_ROADBLOCK_FEATURES = frozenset({"reassures", "reassures or changes the subject", "contradicts the client's words to reassure", "reassures by generalising", "praises the person"})
+_REASSURING = frozenset({"reassures", "reassures or changes the subject", "contradicts the client's words to reassure", "reassures by generalising"})
+_ROADBLOCK_FEATURES = frozenset({"self-disclosure", "reassures", "reassures or changes the subject", "contradicts the client's words to reassure", "reassures by generalising", "praises the person"})
 # What the client answers, or an MI-consistent move of its own: these stay primary when last.
-_ANSWERED = frozenset({"open_question", "closed_question", "persuade_with_permission", "emphasize_autonomy"})
+_ANSWERED = frozenset({"open_question", "closed_question", "persuade_with_permission"})
 
 
 def _roadblock_act(act: Act) -> bool:
@@ -248,15 +254,15 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     open_request = _starts(lead, _OPEN_REQUESTS) or (first in ("can", "could", "would", "will") and _starts(lead[1:], (("you", "tell"), ("you", "say"), ("you", "talk"), ("you", "describe"), ("you", "walk"), ("you", "help", "me"))))
     wondering = _starts(lead, (("i", "wonder", "what"), ("i", "wonder", "how"), ("i", "am", "curious"), ("i", "would", "like", "to", "hear"), ("i", "would", "love", "to", "hear"), ("i", "am", "wondering", "what"), ("i", "am", "wondering", "how")))
 
-    self_focus = _in(marker_hits, sentence, ("self_focus",))
+    self_focus = [m for m in _in(marker_hits, sentence, ("self_focus",)) if not _quoted(reply, sentence, m)]
     confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
-    advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a)]
+    advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a) and not _quoted(reply, sentence, a)]
     # 'You shouldn't...', 'you ought to...' tell the client what to do: advice, unless a moral judgement comes with it.
-    directive = [c for c in confront if c.category == "moralizing" and c.phrase.startswith(_DIRECTIVE_MORALS)]
+    directive = [c for c in confront if c.category == "moralizing" and c.phrase in _DIRECTIVE_MORALS]
     if directive and len(directive) == len(confront):
         advice = advice + directive
         confront = []
-    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d) and not _reported(reply, d) and not d.negated]
+    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d) and not _reported(reply, d) and not d.negated and not echoes_client(reply, d, client, lex)]
     affirm = _in(marker_hits, sentence, ("affirmation",))
     autonomy = _in(marker_hits, sentence, ("autonomy",))
     collab = _in(marker_hits, sentence, ("collaboration",))
@@ -265,13 +271,17 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     reflective = [r for r in _in(marker_hits, sentence, ("reflective_openers",)) if not _weak_opener(r)]
     second = sum(1 for w in words if w in _SECOND)
     firstp = sum(1 for w in words if w in _FIRST)
-    choice_frame = bool(permission or autonomy) or _contains(words, _CHOICE_FRAME)
+    choice_frame = bool(permission or autonomy) or _contains(words, _CHOICE_FRAME) or words[-3:] == ["if", "you", "want"] or _followed_by_comma(reply, sentence, ("if", "you", "want"))
 
     # Questions first: their word order decides more than any lexicon.
     if (is_question and not declarative) or open_request or wondering or (first in _WH and not declarative and sentence.terminal != "."):
         if tag_question and declarative:
             pass  # a statement checking understanding ("..., right?") falls through to reflection
         else:
+            if _starts(lead, _ADVICE_QUESTION, within=1 if first in _WH else 2) and ("together" in words or _partnership(words)) and not _contains(words, (("you", "two"), ("you", "both"))):
+                feats.append("proposes working on it together")
+                act.code = "seek_collaboration"
+                return act
             if _starts(lead, _ADVICE_QUESTION, within=1 if first in _WH else 2) or (is_question and any(w in _SHOULD for w in words[:4]) and "you" in words[:4]):
                 feats.append("advice phrased as a question")
                 act.code = "persuade_with_permission" if choice_frame and not permission else "persuade"
@@ -292,6 +302,18 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
             feats.append("open question" if act.code == "open_question" else "closed question")
             return act
 
+    lead_index = tokens[len(words) - len(lead)]
+    lead_index = next(i for i in range(sentence.first, sentence.last) if reply.tokens[i] is lead_index)
+    interpreting = [m for m in _in(roadblock_hits, sentence, ("interpreting",)) if not echoes_client(reply, m, client, lex)]
+    labels = [m for m in interpreting if m.phrase.startswith(("you are ", "you have ")) and "probably" not in m.phrase and m.first == lead_index]
+    if labels:
+        feats.append("labels the client: " + labels[0].phrase)
+        act.code = "confront"
+        return act
+    if interpreting and "you" not in words and any(w in _THIRD for w in words) and not is_question and not _in(marker_hits, sentence, ("complex_markers",)):
+        feats.append("explains other people's motives")
+        act.code = "persuade"
+        return act
     if self_focus and not any(r.first < self_focus[0].first for r in reflective):
         feats.append("self-disclosure")
         return act
@@ -302,13 +324,24 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("offers, with permission")
         act.code = "seek_collaboration"
         return act
+    feelings_early = [m for m, _ in (lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []) if not m.negated]
     praise = _in(roadblock_hits, sentence, ("praising",))
     if praise and not reflective and not dismiss and not _in(roadblock_hits, sentence, ("disagreeing",)):
         feats.append("praises the person")
         act.code = "affirm"
         return act
+    if second == 0 and _contains(words, (("do", "not", "really"), ("does", "not", "really"), ("is", "not", "really"), ("are", "not", "really"), ("do", "not", "actually"), ("does", "not", "actually"))) and _overlap(tokens, client) >= 0.34:
+        feats.append("corrects the client")
+        act.code = "confront"
+        return act
+    if second == 0 and any(w in _SHAMING_WORDS for w in words) and not feelings_early:
+        feats.append("judges")
+        act.code = "confront"
+        return act
     if _contradiction(lead, words, client):
         feats.append("contradicts the client's words to reassure")
+        if lead[4:6] == ["at", "all"]:
+            feats.append("denies the client's words")
         return act
     if any(w in _JUDGING_WORDS for w in words) and not affirm and not any(w in ("feel", "feeling", "felt", "sounds", "worry", "worried", "afraid", "scared") for w in words):
         feats.append("judges")
@@ -331,14 +364,23 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("affirms a strength or effort")
         act.code = "affirm"
         return act
-    imperative = first in _IMPERATIVE and not (first == "let" and lead[1:2] == ["us"]) and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
-    should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
+    lead_token = tokens[len(words) - len(lead)]
+    all_tokens = reply.sentence_tokens(sentence)
+    marker_comma = first == "see" and len(all_tokens) > 1 and all_tokens[1].text == ","
+    dismissive_order = any(d.start == lead_token.start for d in dismiss)
+    advice = [a for a in advice if not any(d.start <= a.start and a.end <= d.end for d in dismiss)]
+    clause = _last_clause(reply, sentence) if first in ("if", "when", "next", "then", "once", "whenever") else []
+    imperative = ((first in _IMPERATIVE and not marker_comma) or (bool(clause) and clause[0] in _IMPERATIVE)) and not dismissive_order and not (first == "let" and lead[1:2] == ["us"]) and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
+    should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and not (i >= 2 and words[i - 2] in ("how", "whether")) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
     need_to = _you_need_to(words)
+    if any(w in ("must", "should", "mustn't", "shouldn't") for d in dismiss for w in d.phrase.split()):
+        should = need_to = False  # 'you mustn't feel bad' soothes, it does not direct
     if choice_frame and (_people_find(words) or _contains(words, (("some", "people"), ("others", "find")))):
         feats.append("suggestion framed as a choice")
         act.code = "persuade_with_permission"
         return act
-    if advice or imperative or should or need_to or _contains(words, _ADVICE_STATEMENT):
+    advice_statement = _contains(words, _ADVICE_STATEMENT) and not (feelings_early and any(w in ("sounds", "sound", "feel", "feels", "seems") for w in words))
+    if advice or imperative or should or need_to or advice_statement:
         if dismiss and not (imperative or should or need_to or any(a.category != "persuading" for a in advice)):
             feats.append("reassures")
             return act
@@ -347,16 +389,16 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
             act.code = "persuade_with_permission"
         else:
             feats.append("advice: " + (advice[0].phrase if advice else " ".join(words[:3])))
-            if not advice and (need_to or (imperative and first in _COMMANDS)):
+            if not advice and ((need_to and not _contains(words, (("ought", "to"),))) or (imperative and first in _COMMANDS)):
                 feats.append("orders")
             act.code = "persuade"
+        return act
+    if dismiss and not reflective:
+        feats.append("reassures or changes the subject")
         return act
     if _partnership(words) and not reflective:
         feats.append("seeks collaboration")
         act.code = "seek_collaboration"
-        return act
-    if dismiss and not reflective:
-        feats.append("reassures or changes the subject")
         return act
     if info and not reflective and second <= 1:
         if choice_frame:
@@ -413,9 +455,11 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     return act
 
 
-_DIRECTIVE_MORALS = ("you should", "you really should", "you ought")
+_SHAMING_WORDS = frozenset("disturbing disgusting shameful appalling twisted sick".split())  # said of what the client thinks or does
+_DIRECTIVE_MORALS = ("you should not", "you shouldn't", "you really should not", "you really shouldn't", "you ought to", "you ought not")
+_THIRD = frozenset("he she they him her his them their herself himself themselves".split())
 _INFERENCE_VERBS = frozenset({"feel", "be", "have", "sound", "seem", "wonder", "hurt", "ache"})
-_REPORTING = frozenset({"feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "tell", "tells", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
+_REPORTING = frozenset({"how", "know", "feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "tell", "tells", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
 
 
 def _weak_opener(match: Match) -> bool:
@@ -424,14 +468,43 @@ def _weak_opener(match: Match) -> bool:
     return len(words) <= 2 and words[0] in ("you", "you're", "you've")
 
 
-def not_the_counsellors(reply: Analysis, match: Match) -> bool:
+def _quoted(reply: Analysis, sentence: Sentence, match: Match) -> bool:
+    """Words inside quotation marks are someone else's: 'got "you're not my dad" again'."""
+    quotes = sum(1 for t in reply.tokens[sentence.first : match.first] if t.text == '"')
+    return quotes % 2 == 1
+
+
+def _followed_by_comma(reply: Analysis, sentence: Sentence, seq: tuple[str, ...]) -> bool:
+    tokens = reply.sentence_tokens(sentence)
+    n = len(seq)
+    for i in range(len(tokens) - n):
+        if tuple(t.text for t in tokens[i : i + n]) == seq and tokens[i + n].text == ",":
+            return True
+    return False
+
+
+def echoes_client(reply: Analysis, match: Match, client: Analysis | None, lex: Lexicons) -> bool:
+    """The client's own 'at least...' given back inside a reflection is theirs, not the counsellor's reassurance
+    (at the start of a sentence the same words are the counsellor's own: 'Don't dwell on it')."""
+    if client is None:
+        return False
+    sentence = reply.sentences[reply.tokens[match.first].sentence]
+    if all(t.text in _LEAD_FILLERS for t in reply.tokens[sentence.first : match.first] if t.word):
+        return False
+    return any(m.phrase == match.phrase for m in lex.roadblocks.all_matches(client)) or any(
+        m.phrase == match.phrase for m in lex.markers.all_matches(client))
+
+
+def not_the_counsellors(reply: Analysis, match: Match, client: Analysis | None = None, lex: Lexicons | None = None) -> bool:
     """Roadblock words that are not a roadblock: an inferred feeling ('you must feel trapped'),
-    a negated dismissal ('you're not ready to move on')."""
+    a negated dismissal ('you're not ready to move on'), the client's own words given back."""
+    if lex is not None and match.category in ("reassuring", "withdrawing") and echoes_client(reply, match, client, lex):
+        return True
     tokens = reply.tokens
     after = tokens[match.last].text if match.last < len(tokens) else ""
     if match.phrase.split()[-1] in ("must",) and after in _INFERENCE_VERBS:
         return True
-    return match.negated and match.category in ("withdrawing", "reassuring")
+    return match.negated and match.category in ("withdrawing", "reassuring", "judging")
 
 
 def _reported(reply: Analysis, match: Match) -> bool:
@@ -442,7 +515,11 @@ def _reported(reply: Analysis, match: Match) -> bool:
         return True
     if match.phrase.endswith(" is") and after == "for":  # "what you need is for someone to listen"
         return True
-    before = [t.text for t in tokens[max(0, match.first - 3) : match.first] if t.word]
+    before = []
+    for t in reversed(tokens[max(0, match.first - 3) : match.first]):
+        if not t.word:
+            break  # a report does not reach across a comma or a semicolon
+        before.append(t.text)
     return any(w in _REPORTING for w in before)
 
 
@@ -501,6 +578,8 @@ def _question_kind(lead: list[str], request: bool) -> str:
         return "closed_question"
     if first == "what" and any(w in _FACT_NOUNS for w in lead[1:4]):
         return "closed_question"  # 'What time...?', 'What was the name...?': one fact
+    if first == "what" and len(lead) == 4 and lead[1] in ("is", "was") and lead[2] == "the":
+        return "closed_question"  # 'What was the song?': names one thing
     if first in ("what", "how", "why"):
         if " or " in " ".join(lead) and first == "what":
             return "closed_question"
@@ -531,6 +610,8 @@ def _contradiction(lead: list[str], words: list[str], client: Analysis | None) -
         rest = lead[3:]
         if rest[0] in ("a", "an", "all", "your", "selfish", "weak", "crazy", "stupid", "broken", "failing", "alone", "to"):
             return True
+        if client is not None and lead[4:6] == ["at", "all"] and stem(rest[0]) in client.stems():
+            return True
     return _contains(words, (("do", "not", "say", "that"), ("not", "all", "on", "you"), ("not", "your", "fault"), ("i", "am", "sure"), ("i", "know", "you", "will"), ("you", "will", "get", "there"), ("you", "will", "be", "fine"), ("you", "will", "be", "okay"), ("you", "will", "be", "ok")))
 
 
@@ -551,7 +632,7 @@ _ACHIEVEMENT = (("you", "did", "it"), ("and", "you", "did", "it"), ("you", "made
 
 
 _PRAISE_ADJECTIVES = frozenset("good great amazing wonderful brilliant loving lovely kind brave lucky fantastic awesome incredible smart clever strong special inspiring".split())
-_INTENSIFIERS = frozenset("such a an so very really clearly incredibly truly doing been being".split())
+_INTENSIFIERS = frozenset("such a an so very really clearly obviously incredibly truly doing been being".split())
 
 
 def _praise_shape(words: list[str]) -> bool:
@@ -577,7 +658,7 @@ def _affirmation_shape(words: list[str]) -> bool:
 
 _GENERAL_SUBJECTS = frozenset({"people", "most", "many", "research", "studies", "some", "lots", "a", "an", "the", "there", "guidance", "guidelines", "grief", "alcohol", "anxiety", "depression", "teenagers", "adolescence", "helpline", "helplines", "daily", "young", "ambivalence", "this", "these", "it", "that", "sleep", "exercise", "caffeine", "nicotine", "medication", "antidepressants", "withdrawal", "everyone", "anyone", "kids", "children", "parents"})
 _GENERAL_WORDS = frozenset({"usually", "often", "typically", "common", "commonly", "normal", "generally", "tend", "tends", "can", "may", "research", "studies", "percent", "per", "guidance", "guideline", "guidelines", "units", "week", "rates", "risk", "evidence", "recommended", "services", "service", "clinic", "free", "confidential", "available", "hours", "open", "program", "programs", "programme", "many", "most", "some",
-    "rules", "legal", "law", "entitled", "scheme", "schemes", "council", "formally", "policy", "statutory", "benefit", "benefits", "eligible"})
+    "happen", "happens", "body", "brain", "response", "naturally", "normally", "rules", "legal", "law", "entitled", "scheme", "schemes", "council", "formally", "policy", "statutory", "benefit", "benefits", "eligible"})
 
 
 def _people_find(words: list[str]) -> bool:

@@ -54,7 +54,7 @@ class Scorer:
         reply_analysis = Analysis(reply)
         client_analysis = Analysis(client_text) if client_text else None
         coding = code_reply(reply_analysis, client_analysis, self.lexicons)
-        roadblocks = self._roadblocks(reply_analysis, coding)
+        roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
         ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled)
         results: list[RuleResult] = []
         earned = total = 0.0
@@ -122,7 +122,14 @@ class Scorer:
             return False
         return True
 
-    def _roadblocks(self, reply: Analysis, coding: Coding) -> list[tuple[str, int, int]]:
+    def _own_interpretation(self, reply: Analysis, match) -> bool:
+        """'the anger stage of grief', 'probably still': the counsellor's analysis even inside a reflection,
+        unless the same words are a reflective marker ('what you really want')."""
+        if match.category != "interpreting":
+            return False
+        return not any(m.first <= match.first < m.last for m in self.markers.find(reply, {"complex_markers", "reflective_openers"}))
+
+    def _roadblocks(self, reply: Analysis, coding: Coding, client: Analysis | None = None) -> list[tuple[str, int, int]]:
         found: list[tuple[str, int, int]] = []
         seen_spans: set[tuple[int, int]] = set()
         question_acts = [a for a in coding.acts if a.code in QUESTIONS or "advice phrased as a question" in a.features or "confronting question" in a.features]
@@ -130,11 +137,11 @@ class Scorer:
         for match in self.roadblock_phrases.find_longest(reply):
             if match.category == "questioning" and not any(a.start <= match.start < a.end for a in question_acts):
                 continue
-            if not_the_counsellors(reply, match):
+            if not_the_counsellors(reply, match, client, self.lexicons):
                 continue
             # Inside a reflection, a roadblock's words are the client's situation given back
             # ("you tell your son you're fine"), not the counsellor's move.
-            if any(a <= match.start < b for a, b in reflection_spans) and not _opens_act(reply, match, reflection_spans):
+            if any(a <= match.start < b for a, b in reflection_spans) and not _opens_act(reply, match, reflection_spans) and not self._own_interpretation(reply, match):
                 continue
             span = (match.start, match.end)
             if span in seen_spans:
@@ -145,15 +152,18 @@ class Scorer:
         for act in coding.acts:
             inside = {k for k, a, _ in found if act.start <= a < act.end}
             fallback = _ACT_ROADBLOCK.get(act.code)
+            extra = []
             for feature in act.features:
-                fallback = _FEATURE_ROADBLOCK.get(feature.split(":")[0], fallback)
+                key = feature.split(":")[0]
+                if key in _EXTRA_ROADBLOCK:
+                    extra.append(_EXTRA_ROADBLOCK[key])
+                fallback = _FEATURE_ROADBLOCK.get(key, fallback)
             if act.code not in ("giving_information", "persuade") and fallback == _FEATURE_ROADBLOCK["gives information"]:
                 fallback = None  # only an act coded as information lectures
-            if fallback is None:
-                continue
-            kind, family = fallback
-            if not inside & family:
-                found.append((kind, act.start, act.end))
+            for kind, family in ([fallback] if fallback else []) + extra:
+                if not inside & family:
+                    found.append((kind, act.start, act.end))
+                    inside.add(kind)
         found.sort(key=lambda f: (f[1], f[0]))
         return found
 
@@ -183,9 +193,16 @@ _FEATURE_ROADBLOCK = {
     "self-disclosure": ("withdrawing", frozenset({"withdrawing", "reassuring"})),
     "praise without content": ("praising", frozenset({"praising"})),
     "orders": ("ordering", _SOLUTIONS),
+    "praises the person": ("praising", frozenset({"praising", "reassuring"})),
+    "corrects the client": ("disagreeing", frozenset({"disagreeing"})),
     # Facts the client did not ask for, offered instead of listening: lecturing (Gordon's persuading with logic).
     "gives information": ("persuading", _SOLUTIONS | _SOOTHING),
     "asked for": None,
+}
+
+# Roadblocks an act performs on top of its main one.
+_EXTRA_ROADBLOCK = {
+    "denies the client's words": ("disagreeing", frozenset({"disagreeing"})),
 }
 
 _EMPTY = Outcome(0.0, False, [], {}, "the reply is empty")

@@ -26,6 +26,7 @@ def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
         except (InputError, LookupError):
             continue  # an unresolved rubric is reported by the cross-check already
         doc = ref.loaded.document
+        outcome.problems.extend(unknown_emotions(doc, ref, scorer))
         for t_index, turn in enumerate(ref.scenario.turns):
             for e_index, example in enumerate(turn.examples):
                 outcome.run += 1
@@ -38,6 +39,25 @@ def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
                         doc.problem(where, f"example in {ref.scenario.id}/{turn.id}: {'; '.join(misses)}", "example")
                     )
     return outcome
+
+
+def unknown_emotions(doc, ref, scorer) -> list[Problem]:
+    """A turn's feeling that the emotion lexicon does not know can never be credited: say so."""
+    if scorer.emotions is None:
+        return []
+    found = []
+    for t_index, turn in enumerate(ref.scenario.turns):
+        for e_index, word in enumerate(turn.emotions):
+            if scorer.emotions.lookup(word) is None:
+                where = ("scenarios", ref.index, "turns", t_index, "emotions", e_index)
+                found.append(doc.problem(
+                    where,
+                    f"emotion '{word}' in {ref.scenario.id}/{turn.id}: expected a word of the emotion lexicon, "
+                    "found none, so naming it can earn no credit (add it to the lexicon or use a listed word)",
+                    "unknown-emotion",
+                    level="warning",
+                ))
+    return found
 
 
 def expectation_misses(example, result) -> list[str]:

@@ -86,7 +86,7 @@ class ScoredRecord(Struct, omit_defaults=False):
     student: str | None = None
     line: int | None = None
     error: str | None = None
-    file: str | None = None  # the input it came from ('-' for standard input)
+    file: str | None = None  # the input it came from ('<stdin>' for standard input)
     pass_score: float | None = None  # the pass mark it was graded against (rubric's, or --pass-score)
     truncated: bool = False  # the reply was longer than the scorer analyses
 

@@ -1,0 +1,96 @@
+"""The drill end to end in a pseudo-terminal: the rich layout, commands, and replies that survive a kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+from empathy_coach.store import open_store  # noqa: E402
+
+SCENARIO = "stress-double-shifts"
+GOOD = "You're running on empty, and it sounds like the nights keep landing on you because you're the one who says yes."
+TIMEOUT = 20
+
+
+def spawn(home, *args: str):
+    env = dict(os.environ, EMPATHY_COACH_HOME=str(home), TERM="xterm-256color")
+    env.pop("NO_COLOR", None)
+    return pexpect.spawn(sys.executable, ["-m", "empathy_coach", "drill", *args], env=env, dimensions=(40, 120),
+                         encoding="utf-8", timeout=TIMEOUT)
+
+
+def test_drill_in_a_terminal_reply_hint_quit(isolated_home):
+    child = spawn(isolated_home, SCENARIO)
+    try:
+        child.expect("They've put me on nights again")
+        child.expect("rubs her eyes")  # the non-verbal cue, apart
+        child.expect("Enter to submit")
+        child.expect("you> ")
+        child.sendline(GOOD)
+        child.expect("█")  # the score bar of the rich layout
+        child.expect("Behaviour: ")
+        child.expect("complex reflection")
+        child.expect("Yeah. Exactly that.")  # the client answers the reflection openly
+        child.expect("you> ")
+        child.sendline("/hint")
+        child.expect("Hint 1 of 1")
+        child.expect("you> ")
+        child.sendline("/quit")
+        child.expect("Session summary")
+        child.expect("Replies scored")
+        child.expect("1 \\(1 passed\\)")
+        child.expect("MITI band")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    with open_store(isolated_home / "progress.sqlite3") as store:
+        rows = store.attempts()
+        sessions = store.sessions()
+    assert [(r.scenario_id, r.turn_id, r.reply) for r in rows] == [(SCENARIO, "t1", GOOD)]
+    assert len(sessions) == 1 and sessions[0].ended_at is not None
+
+
+def test_replies_survive_sigkill(isolated_home):
+    child = spawn(isolated_home, SCENARIO)
+    try:
+        child.expect("you> ")
+        child.sendline(GOOD)
+        child.expect("Behaviour: ")
+        child.expect("you> ")
+        child.sendline("You feel torn between your team and your kid.")
+        child.expect("Attempt|Behaviour: ")
+        child.expect("you> ")  # the second feedback is on screen
+        os.kill(child.pid, signal.SIGKILL)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.signalstatus == signal.SIGKILL
+    with open_store(isolated_home / "progress.sqlite3") as store:
+        rows = store.attempts()
+    assert [r.turn_id for r in rows] == ["t1", "t2-open"]
+    assert rows[1].reply == "You feel torn between your team and your kid."
+
+
+def test_ctrl_c_ends_with_the_summary_and_no_traceback(isolated_home):
+    child = spawn(isolated_home, SCENARIO)
+    try:
+        child.expect("you> ")
+        child.sendline(GOOD)
+        child.expect("Behaviour: ")
+        child.expect("you> ")
+        child.sendintr()
+        child.expect("Session summary")
+        child.expect(pexpect.EOF)
+        output = child.before
+    finally:
+        child.close(force=True)
+    assert "Traceback" not in output
+    assert child.exitstatus == 0
+    with open_store(isolated_home / "progress.sqlite3") as store:
+        assert len(store.attempts()) == 1
