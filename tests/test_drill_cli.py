@@ -2,18 +2,62 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from empathy_coach.cli import app
 from empathy_coach.store import open_store
 
 runner = CliRunner()
-SCENARIO = "stress-double-shifts"
+SCENARIO = "test-night-rota"
 FIRST_LINE = "They've put me on nights again."
 GOOD = "You're running on empty, and it sounds like the nights keep landing on you because you're the one who says yes."
 ROADBLOCK = "You should just tell your manager you can't do any more nights."
 
-BANK = """\
+# The drill's own fixture bank, so that edits to the built-in content never break these tests.
+NIGHTS = """\
+id: test-nights
+title: Test bank
+scenarios:
+  - id: test-night-rota
+    title: The ward nurse and the night rota
+    setting: Amara, 34, a ward nurse and single mother.
+    tags: [work]
+    turns:
+      - id: t1
+        client: They've put me on nights again. I said yes because nobody else would, and now I can barely keep my eyes open.
+        nonverbal: rubs her eyes, speaks quickly
+        emotions: [exhausted, resentful]
+        content:
+          - text: keeps being put on night shifts
+            synonyms: [nights, night shifts, rota]
+        hints:
+          - What might she feel about always being the one who says yes?
+          - Name the tiredness, then what sits under it.
+        exemplars:
+          - reply: You're exhausted from all these night shifts.
+            behaviour: simple_reflection
+          - You keep stepping in when no one else will, and it's leaving you running on empty.
+        next:
+          - when: roadblock
+            goto: t2-guarded
+          - goto: t2-open
+      - id: t2-open
+        client: Yeah. Exactly that. I don't want to let the team down, but I'm letting my own kid down instead.
+        emotions: [guilty, torn]
+        hints: [Two loyalties are pulling at her.]
+        next: t3
+      - id: t2-guarded
+        client: Yeah, I know. Easy to say. Anyway, it's fine.
+        nonverbal: folds her arms, looks away
+        emotions: [frustrated]
+      - id: t3
+        client: Last week I cried in the sluice room on my break.
+        emotions: [overwhelmed]
+"""
+
+
+COURSE = """\
 id: course
 title: Course bank
 scenarios:
@@ -38,8 +82,19 @@ scenarios:
 """
 
 
+@pytest.fixture
+def nights(tmp_path):
+    path = tmp_path / "nights.yaml"
+    path.write_text(NIGHTS, encoding="utf-8")
+    return str(path)
+
+
 def drill(*args: str, input: str):
     return runner.invoke(app, ["drill", *args], input=input)
+
+
+def drill_nights(nights: str, *args: str, input: str):
+    return drill("--bank", nights, SCENARIO, *args, input=input)
 
 
 def attempts():
@@ -47,11 +102,12 @@ def attempts():
         return store.attempts()
 
 
-def test_one_reply_then_quit_prints_feedback_and_summary_and_stores_the_attempt():
-    result = drill(SCENARIO, input=f"{GOOD}\n/quit\n")
+def test_one_reply_then_quit_prints_feedback_and_summary_and_stores_the_attempt(nights):
+    result = drill_nights(nights, input=f"{GOOD}\n/quit\n")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Scenario 1 of 1: The ward nurse and the night rota" in out
+    assert "Setting: Amara, 34, a ward nurse and single mother." in out
     assert f"Client: {FIRST_LINE}" in out
     assert "Non-verbal cue: rubs her eyes, speaks quickly." in out
     assert "Enter to submit" in out and "/hint" in out and "/example" in out
@@ -65,41 +121,41 @@ def test_one_reply_then_quit_prints_feedback_and_summary_and_stores_the_attempt(
     assert not any(ch in out for ch in "█░╭│─")
 
 
-def test_branching_follows_the_reply():
-    good = drill(SCENARIO, input=f"{GOOD}\n")
+def test_branching_follows_the_reply(nights):
+    good = drill_nights(nights, input=f"{GOOD}\n")
     assert "Client: Yeah. Exactly that." in good.output
-    guarded = drill(SCENARIO, input=f"{ROADBLOCK}\n")
+    guarded = drill_nights(nights, input=f"{ROADBLOCK}\n")
     assert "Client: Yeah, I know. Easy to say." in guarded.output
     assert "Non-verbal cue: folds her arms, looks away." in guarded.output
 
 
-def test_hint_example_retry_and_unknown_command():
-    script = "/example\n/hint\n/frobnicate\n" + ROADBLOCK + "\n/example\n/retry\n" + GOOD + "\n/quit\n"
-    result = drill(SCENARIO, input=script)
+def test_hint_example_retry_and_unknown_command(nights):
+    script = "/example\n/hint\n/hint\n/frobnicate\n" + ROADBLOCK + "\n/example\n/retry\n" + GOOD + "\n/quit\n"
+    result = drill_nights(nights, input=script)
     out = result.output
     assert result.exit_code == 0, out
     assert "Try the turn first" in out  # /example before any reply
-    assert "Hint 1 of 1: She tells you what happened" in out
+    assert "Hint 1 of 2: What might she feel" in out and "Hint 2 of 2: Name the tiredness" in out
     assert "There is no /frobnicate command." in out
     assert "Model reply 1 of 2 for the turn you just answered" in out
     assert "Client (again): They've put me on nights again." in out
     assert "Attempt 2 on this turn." in out
     rows = attempts()
     assert [r.reply for r in rows] == [ROADBLOCK, GOOD]  # both attempts kept
-    assert rows[0].hints_used == 1 and not rows[0].passed
+    assert rows[0].hints_used == 2 and not rows[0].passed
 
 
-def test_end_of_input_ends_with_summary_and_multiline_reply():
-    result = drill(SCENARIO, input="You sound exhausted \\\nand fed up.\n")
+def test_end_of_input_ends_with_summary_and_multiline_reply(nights):
+    result = drill_nights(nights, input="You sound exhausted \\\nand fed up.\n")
     assert result.exit_code == 0, result.output
     assert "Session summary. End of input." in result.output
     assert [r.reply for r in attempts()] == ["You sound exhausted \nand fed up."]
 
 
-def test_unknown_scenario_is_a_one_line_error_with_did_you_mean():
-    result = drill("stress-double-shift", input="")
+def test_unknown_scenario_is_a_one_line_error_with_did_you_mean(nights):
+    result = drill("--bank", nights, "test-night-rot", input="")
     assert result.exit_code == 2
-    assert "did you mean 'stress-double-shifts'" in result.output
+    assert "did you mean 'test-night-rota'" in result.output
     assert "Traceback" not in result.output
     assert attempts() == []
 
@@ -109,9 +165,9 @@ def test_bad_difficulty_exits_2():
     assert result.exit_code == 2 and "--difficulty" in result.output
 
 
-def test_user_text_is_shown_literally():
+def test_user_text_is_shown_literally(nights):
     reply = "[bold]x[/bold] and \x1b[31mred"
-    result = drill(SCENARIO, "--plain", input=reply + "\n/quit\n")
+    result = drill_nights(nights, "--plain", input=reply + "\n/quit\n")
     assert "Your reply: [bold]x[/bold] and \\x1b[31mred" in result.output
     assert "\x1b[31m" not in result.output
     assert attempts()[0].reply == reply  # stored as typed
@@ -140,7 +196,7 @@ def test_filters_and_count():
 
 def test_course_bank_with_skip_and_previous_session_comparison(tmp_path):
     path = tmp_path / "course.yaml"
-    path.write_text(BANK, encoding="utf-8")
+    path.write_text(COURSE, encoding="utf-8")
     first = drill("--bank", str(path), input="You should study harder next time.\n")
     assert "Client: Whatever. Forget it." in first.output
     assert "your first session" in first.output
@@ -154,9 +210,9 @@ def test_course_bank_with_skip_and_previous_session_comparison(tmp_path):
     assert len(sessions) == 2 and all(s.banks == ["course"] for s in sessions)
 
 
-def test_corrupt_database_notice_is_shown(isolated_home):
+def test_corrupt_database_notice_is_shown(isolated_home, nights):
     (isolated_home / "progress.sqlite3").write_bytes(b"this is not a database" * 100)
-    result = drill(SCENARIO, input=f"{GOOD}\n")
+    result = drill_nights(nights, input=f"{GOOD}\n")
     assert result.exit_code == 0, result.output
     assert "Note: The progress database could not be read" in result.output
     assert len(attempts()) == 1

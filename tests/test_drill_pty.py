@@ -12,20 +12,29 @@ pexpect = pytest.importorskip("pexpect")
 
 from empathy_coach.store import open_store  # noqa: E402
 
-SCENARIO = "stress-double-shifts"
+from test_drill_cli import NIGHTS, SCENARIO  # noqa: E402  (the drill's own fixture bank)
+
 GOOD = "You're running on empty, and it sounds like the nights keep landing on you because you're the one who says yes."
 TIMEOUT = 20
 
 
-def spawn(home, *args: str):
+@pytest.fixture
+def nights(tmp_path):
+    path = tmp_path / "nights.yaml"
+    path.write_text(NIGHTS, encoding="utf-8")
+    return str(path)
+
+
+def spawn(home, *args: str, **extra_env: str):
     env = dict(os.environ, EMPATHY_COACH_HOME=str(home), TERM="xterm-256color")
     env.pop("NO_COLOR", None)
+    env.update(extra_env)
     return pexpect.spawn(sys.executable, ["-m", "empathy_coach", "drill", *args], env=env, dimensions=(40, 120),
                          encoding="utf-8", timeout=TIMEOUT)
 
 
-def test_drill_in_a_terminal_reply_hint_quit(isolated_home):
-    child = spawn(isolated_home, SCENARIO)
+def test_drill_in_a_terminal_reply_hint_quit(isolated_home, nights):
+    child = spawn(isolated_home, "--bank", nights, SCENARIO)
     try:
         child.expect("They've put me on nights again")
         child.expect("rubs her eyes")  # the non-verbal cue, apart
@@ -56,8 +65,8 @@ def test_drill_in_a_terminal_reply_hint_quit(isolated_home):
     assert len(sessions) == 1 and sessions[0].ended_at is not None
 
 
-def test_replies_survive_sigkill(isolated_home):
-    child = spawn(isolated_home, SCENARIO)
+def test_replies_survive_sigkill(isolated_home, nights):
+    child = spawn(isolated_home, "--bank", nights, SCENARIO)
     try:
         child.expect("you> ")
         child.sendline(GOOD)
@@ -77,8 +86,8 @@ def test_replies_survive_sigkill(isolated_home):
     assert rows[1].reply == "You feel torn between your team and your kid."
 
 
-def test_ctrl_c_ends_with_the_summary_and_no_traceback(isolated_home):
-    child = spawn(isolated_home, SCENARIO)
+def test_ctrl_c_ends_with_the_summary_and_no_traceback(isolated_home, nights):
+    child = spawn(isolated_home, "--bank", nights, SCENARIO)
     try:
         child.expect("you> ")
         child.sendline(GOOD)
@@ -94,3 +103,19 @@ def test_ctrl_c_ends_with_the_summary_and_no_traceback(isolated_home):
     assert child.exitstatus == 0
     with open_store(isolated_home / "progress.sqlite3") as store:
         assert len(store.attempts()) == 1
+
+
+def test_no_color_in_a_terminal_gives_linear_plain_text(isolated_home, nights):
+    child = spawn(isolated_home, "--bank", nights, SCENARIO, NO_COLOR="1")
+    try:
+        child.expect("you> ")
+        screen = child.before
+        child.sendline("/quit")
+        child.expect(pexpect.EOF)
+        screen += child.before
+    finally:
+        child.close(force=True)
+    assert "Client: They've put me on nights again." in screen
+    assert "Non-verbal cue: rubs her eyes" in screen
+    assert "Session summary" in screen
+    assert not any(ch in screen for ch in "╭│█") and "\x1b[" not in screen

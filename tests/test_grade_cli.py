@@ -271,3 +271,11 @@ def test_schema_result_lists_the_new_record_fields():
     result = runner.invoke(app, ["schema", "result"])
     schema = json.loads(result.stdout)
     assert {"file", "pass_score", "truncated"} <= set(schema["$defs"]["ScoredRecord"]["properties"])
+
+
+def test_docs_ci_names_every_option_and_format():
+    help_text = runner.invoke(app, ["grade", "--help"]).stdout
+    options = set(re.findall(r"--[a-z][a-z-]+", help_text)) - {"--help"}
+    docs = (Path(__file__).parents[1] / "docs" / "ci.md").read_text(encoding="utf-8")
+    assert options and all(option in docs for option in options), options - {o for o in options if o in docs}
+    assert all(f"`{fmt.value}`" in docs for fmt in GradeFormat)

@@ -57,29 +57,32 @@ def drill_command(
 
     from empathy_coach.practice.session import Drill
 
-    store = None
-    if items is None:  # today's practice needs the schedule before the first line
-        store = _open_store()
-        items = plan.todays_plan(candidates, store, count=count)
-    interactive = sys.stdin.isatty()
-    view = _view(plain or not (color_allowed() and interactive and sys.stdout.isatty()), interactive)
+    # Today's practice needs the schedule before the first line; named scenarios open the store after it.
+    store = _open_store() if items is None else None
     warm = _Warm(catalog)
-    drill = Drill(items, scorer=warm.scorer, banks=sorted({i.ref.bank.id for i in items}), store=store)
-
-    def after_first_line() -> None:
-        # Whatever the first line need not wait for: the store, the scorer (built while the student reads).
-        if drill.store is None:
-            drill.store = _open_store()
-        if drill.store.notice:
-            view.notice(drill.store.notice)
-        warm.start(items[0].ref)
-
+    drill = None
     try:
+        if items is None:
+            items = plan.todays_plan(candidates, store, count=count)
+        interactive = sys.stdin.isatty()
+        view = _view(plain or not (color_allowed() and interactive and sys.stdout.isatty()), interactive)
+        drill = Drill(items, scorer=warm.scorer, banks=sorted({i.ref.bank.id for i in items}), store=store)
+
+        def after_first_line() -> None:
+            # What the first line need not wait for: the store, and the scorer (built while the student reads).
+            if drill.store is None:
+                drill.store = _open_store()
+            if drill.store.notice:
+                view.notice(drill.store.notice)
+            if not drill.finished:
+                warm.start(drill.current_ref)
+
         run(drill, view, _reader(interactive), after_start=after_first_line)
     finally:
         warm.wait()
-        if drill.store is not None:
-            drill.store.close()
+        opened = drill.store if drill is not None else store
+        if opened is not None:
+            opened.close()
 
 
 def _open_store():

@@ -58,7 +58,7 @@ _PRAISE_ONLY = frozenset({"great", "awesome", "congratulations", "amazing", "fan
 _LEAD_FILLERS = frozenset({"and", "but", "so", "well", "okay", "ok", "yeah", "yes", "right", "now", "also", "oh", "just", "honestly", "look", "listen", "alright", "sure", "hey", "hmm", "mm"})
 _CONFRONT_QUESTION = (("why", "would", "you"), ("why", "are", "you", "still"), ("why", "do", "you", "keep"), ("how", "could", "you"), ("what", "did", "you", "expect"), ("what", "were", "you", "thinking"), ("do", "you", "really", "think"), ("who", "do", "you", "think"), ("why", "on", "earth"), ("then", "why"), ("so", "why"), ("why", "have", "not", "you"), ("why", "has", "not", "he"), ("why", "has", "not", "she"))
 _JUDGING_WORDS = frozenset("""naive excuse excuses cop denial selfish irresponsible lazy immature ridiculous stupid silly dramatic overreacting attitude weak
-    pathetic childish reckless careless foolish hypocritical ungrateful spoiled fashioned""".split())
+    pathetic childish reckless careless foolish hypocritical ungrateful spoiled fashioned thoughtless inconsiderate""".split())
 _CONDOLENCE = (("i", "am", "so", "sorry"), ("i", "am", "sorry"), ("sorry", "for", "your"), ("so", "sorry"), ("welcome",), ("i", "am", "glad", "you"), ("thank", "you", "for"), ("thanks", "for"), ("nice", "to", "meet"), ("good", "to", "see"), ("hello",), ("hi",), ("good", "morning"), ("good", "afternoon"))
 _ADVICE_STATEMENT = (("i", "suggest"), ("i", "recommend"), ("my", "advice"), ("it", "might", "help", "to"), ("it", "may", "help", "to"), ("it", "could", "help", "to"),
     ("one", "thing", "that", "helps"), ("what", "helps", "some"), ("some", "people", "find", "it", "helps"), ("some", "people", "find", "that"), ("you", "could", "try"),
@@ -248,7 +248,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     tag_question = is_question and _tag_question(words)
     declarative = _declarative(lead)
     if is_question and declarative and not tag_question:
-        clause = _last_clause(reply, sentence)
+        clause = _last_clause(reply, sentence) if len(words) > 3 else []
         if clause and not _declarative(clause):
             lead, first, declarative = clause, clause[0], False
     open_request = _starts(lead, _OPEN_REQUESTS) or (first in ("can", "could", "would", "will") and _starts(lead[1:], (("you", "tell"), ("you", "say"), ("you", "talk"), ("you", "describe"), ("you", "walk"), ("you", "help", "me"))))
@@ -271,7 +271,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     reflective = [r for r in _in(marker_hits, sentence, ("reflective_openers",)) if not _weak_opener(r)]
     second = sum(1 for w in words if w in _SECOND)
     firstp = sum(1 for w in words if w in _FIRST)
-    choice_frame = bool(permission or autonomy) or _contains(words, _CHOICE_FRAME) or words[-3:] == ["if", "you", "want"] or _followed_by_comma(reply, sentence, ("if", "you", "want"))
+    choice_frame = bool(permission or autonomy) or _contains(words, _CHOICE_FRAME) or ("want" in words and (words[-3:] == ["if", "you", "want"] or _followed_by_comma(reply, sentence, ("if", "you", "want"))))
 
     # Questions first: their word order decides more than any lexicon.
     if (is_question and not declarative) or open_request or wondering or (first in _WH and not declarative and sentence.terminal != "."):
@@ -324,9 +324,10 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("offers, with permission")
         act.code = "seek_collaboration"
         return act
-    feelings_early = [m for m, _ in (lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []) if not m.negated]
+    feelings_here = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
+    feelings_early = [m for m, _ in feelings_here if not m.negated]
     praise = _in(roadblock_hits, sentence, ("praising",))
-    if praise and not reflective and not dismiss and not _in(roadblock_hits, sentence, ("disagreeing",)):
+    if praise and not reflective and not dismiss and not any(d.first <= sentence.first + 2 for d in _in(roadblock_hits, sentence, ("disagreeing",))):
         feats.append("praises the person")
         act.code = "affirm"
         return act
@@ -338,16 +339,23 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("judges")
         act.code = "confront"
         return act
+    counters = "though" in words and _counters(reply, sentence)
+    if counters and second == 0:
+        feats.append("counters the client")
+        act.code = "confront"
+        return act
+    if counters:
+        feats.append("denies the client's words")
     if _contradiction(lead, words, client):
         feats.append("contradicts the client's words to reassure")
-        if lead[4:6] == ["at", "all"]:
+        if lead[4:6] == ["at", "all"] or (client is not None and len(lead) > 3 and stem(lead[3]) in client.content_stems()):
             feats.append("denies the client's words")
         return act
     if any(w in _JUDGING_WORDS for w in words) and not affirm and not any(w in ("feel", "feeling", "felt", "sounds", "worry", "worried", "afraid", "scared") for w in words):
         feats.append("judges")
         act.code = "confront"
         return act
-    if confront and not affirm:
+    if confront and not affirm and not (all(c.category == "confront" for c in confront) and (_affirmation_shape(words) or _contains(words, (("obviously", "care"), ("clearly", "care"))))):
         feats.append("confronts: " + confront[0].phrase)
         act.code = "confront"
         return act
@@ -355,12 +363,11 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("emphasises choice")
         act.code = "emphasize_autonomy"
         return act
-    feelings_here = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
     if _praise_shape(words) and not dismiss and not any(not m.negated for m, _ in feelings_here):
         feats.append("praises the person")
         act.code = "affirm"
         return act
-    if (affirm or _affirmation_shape(words)) and not any(not m.negated for m, _ in feelings_here):
+    if (affirm or _affirmation_shape(words)) and (any(a.first == lead_index for a in affirm) or not any(not m.negated and not any(a.first <= m.first < a.last for a in affirm) for m, _ in feelings_here)):
         feats.append("affirms a strength or effort")
         act.code = "affirm"
         return act
@@ -369,9 +376,9 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     marker_comma = first == "see" and len(all_tokens) > 1 and all_tokens[1].text == ","
     dismissive_order = any(d.start == lead_token.start for d in dismiss)
     advice = [a for a in advice if not any(d.start <= a.start and a.end <= d.end for d in dismiss)]
-    clause = _last_clause(reply, sentence) if first in ("if", "when", "next", "then", "once", "whenever") else []
-    imperative = ((first in _IMPERATIVE and not marker_comma) or (bool(clause) and clause[0] in _IMPERATIVE)) and not dismissive_order and not (first == "let" and lead[1:2] == ["us"]) and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
-    should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and not (i >= 2 and words[i - 2] in ("how", "whether")) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
+    clause = _last_clause(reply, sentence)
+    imperative = ((first in _IMPERATIVE and not marker_comma and len(lead) > 1) or (len(clause) >= 2 and clause[0] in _IMPERATIVE and clause[1] not in _SECOND and clause[1] not in ("up", "out", "it", "ahead", "me"))) and not dismissive_order and not (first == "let" and lead[1:2] == ["us"]) and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
+    should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and not (i >= 2 and words[i - 2] in ("how", "whether")) and _client_subject(words, i) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
     need_to = _you_need_to(words)
     if any(w in ("must", "should", "mustn't", "shouldn't") for d in dismiss for w in d.phrase.split()):
         should = need_to = False  # 'you mustn't feel bad' soothes, it does not direct
@@ -431,7 +438,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
 
     # A statement about the client, a feeling named, or the client's own words given back: a reflection.
     about_client = second > 0 or bool(reflective) or _starts(lead, _REFLECTIVE_I, within=2)
-    feelings = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
+    feelings = feelings_here
     overlap = _overlap(tokens, client)
     if about_client or feelings or overlap >= 0.34 or (len(words) <= 6 and sentence.terminal in (".", "!", "")):
         if (firstp > second + 1 or (firstp and not second and lead[0] == "i" and not feelings)) and not reflective and not _starts(lead, _REFLECTIVE_I, within=2):
@@ -472,6 +479,23 @@ def _quoted(reply: Analysis, sentence: Sentence, match: Match) -> bool:
     """Words inside quotation marks are someone else's: 'got "you're not my dad" again'."""
     quotes = sum(1 for t in reply.tokens[sentence.first : match.first] if t.text == '"')
     return quotes % 2 == 1
+
+
+def _counters(reply: Analysis, sentence: Sentence) -> bool:
+    """'..., though.': a contrastive 'though' closing a clause argues against what was said."""
+    tokens = reply.sentence_tokens(sentence)
+    for index, token in enumerate(tokens[1:], 1):
+        if token.text == "though" and tokens[index - 1].text == "," and (index + 1 == len(tokens) or not tokens[index + 1].word):
+            return True
+    return False
+
+
+def _client_subject(words: list[str], i: int) -> bool:
+    """'You should...', 'you really should...': the client is the one told (not 'your dad shouldn't...')."""
+    j = i - 1
+    while j >= 0 and words[j] in ("really", "just", "definitely", "honestly", "probably", "still", "not"):
+        j -= 1
+    return j < 0 or words[j] in ("you", "i", "we", "maybe", "perhaps", "so", "then", "and", "but", "think")
 
 
 def _followed_by_comma(reply: Analysis, sentence: Sentence, seq: tuple[str, ...]) -> bool:
@@ -520,6 +544,8 @@ def _reported(reply: Analysis, match: Match) -> bool:
         if not t.word:
             break  # a report does not reach across a comma or a semicolon
         before.append(t.text)
+    if match.category in ("persuading", "reassuring", "withdrawing", "interpreting"):
+        return any(w in _REPORTING and w not in ("is", "was", "that") for w in before)
     return any(w in _REPORTING for w in before)
 
 
@@ -567,6 +593,7 @@ def _tag_question(words: list[str]) -> bool:
         ("is", "not"), ("are", "not"), ("do", "not"), ("does", "not"), ("did", "not"), ("have", "not"), ("was", "not"), ("can", "not"), ("would", "not"))or tail[-3:] in (("is", "not", "it"), ("are", "not", "you"), ("do", "not", "you"), ("is", "that", "right"), ("did", "not", "you"), ("have", "not", "you"), ("was", "not", "it"), ("does", "not", "it"))
 
 
+_OPEN_WHAT = frozenset("else exactly kind kinds sort sorts type types things thing part parts sense difference way ways it that this would could happens happened made makes helps helped worries stops keeps goes went gets got".split())
 _FACT_NOUNS = frozenset("time age day date year month name breed colour color number address".split())
 
 
@@ -578,6 +605,8 @@ def _question_kind(lead: list[str], request: bool) -> str:
         return "closed_question"
     if first == "what" and any(w in _FACT_NOUNS for w in lead[1:4]):
         return "closed_question"  # 'What time...?', 'What was the name...?': one fact
+    if first == "what" and len(lead) >= 3 and lead[2] in _AUX and lead[1] not in _AUX and lead[1] not in _OPEN_WHAT and lead[1] not in _SECOND and lead[1] not in _FIRST:
+        return "closed_question"  # 'What film were you watching?', 'What games do you play?': names one thing
     if first == "what" and len(lead) == 4 and lead[1] in ("is", "was") and lead[2] == "the":
         return "closed_question"  # 'What was the song?': names one thing
     if first in ("what", "how", "why"):
@@ -658,7 +687,7 @@ def _affirmation_shape(words: list[str]) -> bool:
 
 _GENERAL_SUBJECTS = frozenset({"people", "most", "many", "research", "studies", "some", "lots", "a", "an", "the", "there", "guidance", "guidelines", "grief", "alcohol", "anxiety", "depression", "teenagers", "adolescence", "helpline", "helplines", "daily", "young", "ambivalence", "this", "these", "it", "that", "sleep", "exercise", "caffeine", "nicotine", "medication", "antidepressants", "withdrawal", "everyone", "anyone", "kids", "children", "parents"})
 _GENERAL_WORDS = frozenset({"usually", "often", "typically", "common", "commonly", "normal", "generally", "tend", "tends", "can", "may", "research", "studies", "percent", "per", "guidance", "guideline", "guidelines", "units", "week", "rates", "risk", "evidence", "recommended", "services", "service", "clinic", "free", "confidential", "available", "hours", "open", "program", "programs", "programme", "many", "most", "some",
-    "happen", "happens", "body", "brain", "response", "naturally", "normally", "rules", "legal", "law", "entitled", "scheme", "schemes", "council", "formally", "policy", "statutory", "benefit", "benefits", "eligible"})
+    "happen", "happens", "body", "brain", "signs", "sign", "symptom", "symptoms", "assess", "assessment", "referral", "visits", "social", "legally", "executor", "executors", "response", "naturally", "normally", "rules", "legal", "law", "entitled", "scheme", "schemes", "council", "formally", "policy", "statutory", "benefit", "benefits", "eligible"})
 
 
 def _people_find(words: list[str]) -> bool:

@@ -195,6 +195,7 @@ _FEATURE_ROADBLOCK = {
     "orders": ("ordering", _SOLUTIONS),
     "praises the person": ("praising", frozenset({"praising", "reassuring"})),
     "corrects the client": ("disagreeing", frozenset({"disagreeing"})),
+    "counters the client": ("disagreeing", frozenset({"disagreeing"})),
     # Facts the client did not ask for, offered instead of listening: lecturing (Gordon's persuading with logic).
     "gives information": ("persuading", _SOLUTIONS | _SOOTHING),
     "asked for": None,
