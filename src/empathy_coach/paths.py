@@ -55,3 +55,20 @@ def content_key(*parts: bytes) -> str:
         crc = zlib.crc32(part, crc)
         total += len(part)
     return f"{crc:08x}{total:x}"
+
+
+def write_cache(target: Path, data: bytes, stale: str) -> None:
+    """Atomically write a cache file and delete the older ones matching the `stale` glob.
+
+    A read-only or full cache folder only costs speed, so failures are ignored.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        for old in target.parent.glob(stale):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

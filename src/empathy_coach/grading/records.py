@@ -78,9 +78,12 @@ class Resolver:
         return self._catalog
 
     def generic(self):
-        from empathy_coach.scoring.engine import GENERIC_RUBRIC, default_scorer
+        scorer = self._turns.get(None)
+        if scorer is None:
+            from empathy_coach.scoring.engine import GENERIC_RUBRIC, default_scorer
 
-        return default_scorer(GENERIC_RUBRIC)
+            scorer = self._turns[None] = default_scorer(GENERIC_RUBRIC)
+        return scorer
 
     def turn(self, scenario_id: str, turn_id: str):
         """(scorer, turn, tags), or the reason this scenario/turn cannot be used."""

@@ -16,7 +16,6 @@ Deleting the cache is always safe; content with errors is never cached.
 
 from __future__ import annotations
 
-import os
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -25,7 +24,7 @@ import msgspec
 from msgspec import Struct
 
 from empathy_coach.banks import models as m
-from empathy_coach.paths import builtin_root, cache_home, user_home
+from empathy_coach.paths import builtin_root, cache_home, user_home, write_cache
 
 if TYPE_CHECKING:
     from empathy_coach.banks.catalog import Catalog
@@ -204,14 +203,5 @@ def builtin_cached() -> Cached | None:
         rubrics=[(r.path, ident, msgspec.Raw(msgspec.msgpack.encode(r.value))) for ident, r in scratch.rubrics.items()],
         lexicons=[(x.path, ident, msgspec.Raw(msgspec.msgpack.encode(x.value))) for ident, x in scratch.lexicons.items()],
     )
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(msgspec.msgpack.encode(cached))
-        os.replace(temporary, target)
-        for stale in target.parent.glob("builtin-content-*.msgpack"):
-            if stale != target:
-                stale.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only cache folder only costs speed
+    write_cache(target, msgspec.msgpack.encode(cached), "builtin-content-*.msgpack")
     return cached

@@ -515,8 +515,12 @@ def echoes_client(reply: Analysis, match: Match, client: Analysis | None, lex: L
     sentence = reply.sentences[reply.tokens[match.first].sentence]
     if all(t.text in _LEAD_FILLERS for t in reply.tokens[sentence.first : match.first] if t.word):
         return False
-    return any(m.phrase == match.phrase for m in lex.roadblocks.all_matches(client)) or any(
-        m.phrase == match.phrase for m in lex.markers.all_matches(client))
+    said = tuple(t.stem for t in reply.tokens[match.first : match.last] if t.word)
+    if not said or said[0] not in client.stems():
+        return False
+    stems = [t.stem for t in client.tokens if t.word]
+    n = len(said)
+    return any(tuple(stems[i : i + n]) == said for i in range(len(stems) - n + 1) if stems[i] == said[0])
 
 
 def not_the_counsellors(reply: Analysis, match: Match, client: Analysis | None = None, lex: Lexicons | None = None) -> bool:

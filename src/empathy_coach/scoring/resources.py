@@ -19,11 +19,9 @@ def builtin_lexicon(name: str) -> m.Lexicon:
 @lru_cache(maxsize=None)
 def builtin_rubric(name: str) -> m.Rubric:
     """A built-in rubric, from a MessagePack cache keyed by its text (YAML costs start-up time)."""
-    import os
-
     import msgspec
 
-    from empathy_coach.paths import cache_home, content_key
+    from empathy_coach.paths import cache_home, content_key, write_cache
 
     path = builtin_root() / "rubrics" / f"{name}.yaml"
     raw = path.read_bytes()
@@ -35,13 +33,7 @@ def builtin_rubric(name: str) -> m.Rubric:
     from empathy_coach.banks.loader import load_file
 
     rubric = load_file(path, "rubric", source="built-in").value
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(msgspec.msgpack.encode(rubric))
-        os.replace(temporary, cache_file)
-    except OSError:
-        pass
+    write_cache(cache_file, msgspec.msgpack.encode(rubric), f"rubric-{name}-*.msgpack")
     return rubric
 
 
@@ -59,18 +51,17 @@ def builtin_tables(names: tuple[str, ...]):
     Compiling (stemming every phrase into tries) costs far more than a one-shot `score` may
     spend, so the result is kept as MessagePack in the user's cache folder.
     """
-    import os
-
     import msgspec
 
     from empathy_coach._version import __version__
-    from empathy_coach.paths import cache_home, content_key
+    from empathy_coach.paths import cache_home, content_key, write_cache
     from empathy_coach.scoring.behaviour import Lexicons
 
     parts = [f"{CACHE_FORMAT}:{__version__}".encode()]
     for name in names:
         parts += [name.encode(), builtin_lexicon_path(name).read_bytes()]
-    cache_file = cache_home() / f"lexicons-{content_key(*parts)}.msgpack"
+    label = "+".join(names)
+    cache_file = cache_home() / f"lexicons-{label}-{content_key(*parts)}.msgpack"
     from empathy_coach.scoring.text import known_stems, preload_stems
 
     try:
@@ -80,12 +71,7 @@ def builtin_tables(names: tuple[str, ...]):
     except (OSError, ValueError, KeyError, TypeError, msgspec.DecodeError):
         pass
     tables = Lexicons.compile({name: builtin_lexicon(name) for name in names})
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        # The stems of every lexicon word travel with the tables: a one-shot score rarely meets a new word.
-        temporary.write_bytes(msgspec.msgpack.encode({"tables": tables.to_builtins(), "stems": known_stems()}))
-        os.replace(temporary, cache_file)
-    except OSError:
-        pass  # a read-only home only costs speed
+    # The stems of every lexicon word travel with the tables: a one-shot score rarely meets a new word.
+    blob = msgspec.msgpack.encode({"tables": tables.to_builtins(), "stems": known_stems()})
+    write_cache(cache_file, blob, f"lexicons-{label}-*.msgpack")
     return tables
