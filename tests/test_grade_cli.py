@@ -279,3 +279,24 @@ def test_docs_ci_names_every_option_and_format():
     docs = (Path(__file__).parents[1] / "docs" / "ci.md").read_text(encoding="utf-8")
     assert options and all(option in docs for option in options), options - {o for o in options if o in docs}
     assert all(f"`{fmt.value}`" in docs for fmt in GradeFormat)
+
+
+def test_progress_bar_only_on_a_terminal_stderr_and_after_a_delay(monkeypatch):
+    from empathy_coach.cli import grade as grade_module
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(grade_module.sys, "stderr", io.StringIO())
+    assert grade_module._Progress(1000, False).enabled is False
+    monkeypatch.setattr(grade_module.sys, "stderr", Tty())
+    slow = grade_module._Progress(1000, False)
+    slow(10, 1)
+    assert slow.enabled and slow.bar is None  # a tiny run never shows a bar
+    monkeypatch.setattr(grade_module, "PROGRESS_AFTER_SECONDS", 0)
+    bar = grade_module._Progress(1000, False)
+    bar(500, 42)
+    assert bar.bar is not None and bar.bar.tasks[0].completed == 500
+    bar.close()
+    assert bar.bar is None

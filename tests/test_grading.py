@@ -13,6 +13,7 @@ from empathy_coach.grading import records as rec
 from empathy_coach.grading.grader import Grader, GradeOptions, RecordError
 from empathy_coach.grading.pool import effective_jobs, ordered_map
 from empathy_coach.grading.sources import STDIN_NAME, AnswersSource, JsonlSource, collect, load_answers
+from empathy_coach.grading.summary import Tallies
 from empathy_coach.problems import InputError
 from empathy_coach.reports import gradebook, junit
 from empathy_coach.scoring.result import ScoredRecord, result_schema
@@ -199,7 +200,7 @@ def test_records_with_a_student_field_are_summarised_per_student(tmp_path):
 
 
 def test_summary_uses_behaviour_metrics_over_acts():
-    tallies = __import__("empathy_coach.grading.summary", fromlist=["Tallies"]).Tallies()
+    tallies = Tallies()
     light = rec.Light
     tallies.add(0, "f", light("1", True, 80.0, "open_question", ("complex_reflection", "open_question"), None, 1, None))
     tallies.add(0, "f", light("2", True, 70.0, "simple_reflection", ("simple_reflection",), None, 2, None))

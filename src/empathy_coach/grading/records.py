@@ -300,8 +300,7 @@ _RESOLVER: Resolver | None = None
 def install(resolver: Resolver) -> None:
     """Set the resolver this process scores with (the main process, or a worker at start)."""
     global _RESOLVER
-    if _RESOLVER is None or _RESOLVER is not resolver:
-        _RESOLVER = resolver
+    _RESOLVER = resolver
 
 
 class Chunk(NamedTuple):

@@ -279,8 +279,12 @@ class TextWriter:
             if self.omitted:
                 self.console.print(Text(f"... and {self.omitted} more (use --format json for all of them)", style="dim"))
         table = Table(title="Summary", title_justify="left")
-        for column in ("student / file", "answers", "passed", "errors", "mean", "pass rate", "R:Q", "% CR", "verdict"):
-            table.add_column(column, justify="left" if column in ("student / file", "verdict") else "right")
+        # n answers, pass(ed), err(ors): short headers so the table fits 80 columns
+        for column in ("student / file", "n", "pass", "err", "mean", "pass %", "R:Q", "% CR", "verdict"):
+            if column == "student / file":
+                table.add_column(column, overflow="fold", min_width=14)
+            else:
+                table.add_column(column, justify="left" if column == "verdict" else "right", no_wrap=True)
         for g in summary.groups + [summary.overall]:
             verdict = Text("meets", style="green") if g.met_threshold else Text("below", style="red")
             table.add_row(
@@ -290,12 +294,18 @@ class TextWriter:
                 str(g.errors),
                 _number(g.mean_score),
                 _number(g.pass_rate, "%"),
-                _number(g.metrics.rq_ratio),
+                _rq(g.metrics),
                 _number(g.metrics.percent_complex, "%"),
                 verdict,
             )
         self.console.print(table)
         self.console.print(Text(overall_sentence(summary)))
+
+
+def _rq(metrics) -> str:
+    if metrics.rq_ratio is None:
+        return "no Q" if metrics.reflections else "n/a"
+    return f"{metrics.rq_ratio:g}"
 
 
 def overall_sentence(summary: GradeSummary) -> str:
