@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from empathy_coach.cli import app
-from empathy_coach.reports.grade_formats import WRITERS, GradeFormat
+from empathy_coach.cli.grade import GradeFormat
+from empathy_coach.reports.grade_formats import WRITERS
 
 runner = CliRunner()
 DATA = Path(__file__).parent / "data" / "grading"
@@ -35,7 +36,7 @@ def _jsonl(tmp_path: Path, rows: list, name: str = "replies.jsonl") -> str:
 
 
 def test_every_format_has_a_writer():
-    assert set(WRITERS) == set(GradeFormat)
+    assert set(WRITERS) == {fmt.value for fmt in GradeFormat}
 
 
 # ---------------------------------------------------------------- formats

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, UsageError, guarded
-from empathy_coach.reports.grade_formats import GradeFormat
 
 PROGRESS_AFTER_SECONDS = 0.5
+
+
+class GradeFormat(str, Enum):
+    """`--format`: each has a writer in `reports.grade_formats.WRITERS` (a test checks)."""
+
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    junit = "junit"
+    github = "github"
+    csv = "csv"
+
+    @property
+    def machine(self) -> bool:
+        return self is not GradeFormat.text
 
 
 def register(app: typer.Typer) -> None:
@@ -57,7 +72,7 @@ def grade_command(
     try:
         from empathy_coach.reports.grade_formats import make_writer, overall_sentence
 
-        writer = make_writer(fmt, sink, console)
+        writer = make_writer(fmt.value, sink, console)
         try:
             for graded in grader.run(sources):
                 writer.record(graded)

@@ -8,31 +8,13 @@ Machine formats carry no timestamp or duration: two runs over the same input giv
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, BinaryIO, Protocol
-
-import msgspec
-
-from empathy_coach.scoring.result import BEHAVIOUR_LABELS
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from empathy_coach.grading.grader import GradedRecord
     from empathy_coach.grading.summary import GradeSummary, GroupSummary
-
-
-class GradeFormat(str, Enum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
-    junit = "junit"
-    github = "github"
-    csv = "csv"
-
-    @property
-    def machine(self) -> bool:
-        return self is not GradeFormat.text
 
 
 class Writer(Protocol):
@@ -46,6 +28,8 @@ def _number(value: float | None, suffix: str = "") -> str:
 
 
 def _label(behaviour: str | None) -> str:
+    from empathy_coach.scoring.result import BEHAVIOUR_LABELS
+
     return BEHAVIOUR_LABELS.get(behaviour or "", behaviour or "")
 
 
@@ -92,6 +76,8 @@ class JsonWriter:
         self.count += 1
 
     def finish(self, summary: GradeSummary) -> None:
+        import msgspec
+
         body = msgspec.json.format(msgspec.json.encode(summary), indent=2)
         self.sink.write((b"\n]," if self.count else b"],") + body[1:] + b"\n")
         self.sink.flush()
@@ -318,18 +304,20 @@ def overall_sentence(summary: GradeSummary) -> str:
     return ", ".join(parts) + f"; {verdict}."
 
 
-def make_writer(fmt: GradeFormat, sink: BinaryIO, console: Console | None = None) -> Writer:
-    if fmt is GradeFormat.text:
+def make_writer(fmt: str, sink: BinaryIO, console: Console | None = None) -> Writer:
+    """The writer for a `--format` name; `text` writes through a rich console."""
+    if fmt == "text":
         assert console is not None, "the text format writes through a rich console"
         return TextWriter(console)
     return WRITERS[fmt](sink)
 
 
-WRITERS: dict[GradeFormat, type] = {
-    GradeFormat.text: TextWriter,
-    GradeFormat.json: JsonWriter,
-    GradeFormat.jsonl: JsonlWriter,
-    GradeFormat.junit: JunitWriter,
-    GradeFormat.github: GithubWriter,
-    GradeFormat.csv: CsvWriter,
+#: Every `--format` of `grade` and its writer (the CLI's GradeFormat lists the same names).
+WRITERS: dict[str, type] = {
+    "text": TextWriter,
+    "json": JsonWriter,
+    "jsonl": JsonlWriter,
+    "junit": JunitWriter,
+    "github": GithubWriter,
+    "csv": CsvWriter,
 }

@@ -31,6 +31,9 @@ def render(template: str, values: Mapping[str, str]) -> str:
         return template
 
 
+MAX_CACHED_CLIENTS = 1024
+
+
 class Scorer:
     """A rubric and its lexicons compiled once, then used for any number of replies."""
 
@@ -44,6 +47,7 @@ class Scorer:
         # Compositions run after the rules they combine.
         self.order = [r for r in rubric.rules if r.kind not in COMPOSITIONS] + [r for r in rubric.rules if r.kind in COMPOSITIONS]
         self.compiled: dict[str, object] = {}
+        self._clients: dict[str, Analysis] = {}
         self.total_weight = 0.0
 
     def code(self, reply: str, client: str | None = None) -> Coding:
@@ -52,7 +56,7 @@ class Scorer:
     def score(self, reply: str, client: str | None = None, turn: m.Turn | None = None, tags: tuple[str, ...] = ()) -> ScoreResult:
         client_text = client if client is not None else (turn.client if turn is not None else None)
         reply_analysis = Analysis(reply)
-        client_analysis = Analysis(client_text) if client_text else None
+        client_analysis = self._client_analysis(client_text) if client_text else None
         coding = code_reply(reply_analysis, client_analysis, self.lexicons)
         roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
         ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled)
@@ -113,6 +117,15 @@ class Scorer:
             rubric=self.rubric.id,
             truncated=reply_analysis.truncated,
         )
+
+    def _client_analysis(self, text: str) -> Analysis:
+        # A class answers the same client statements: analyse each once (matches are memoised on it).
+        cached = self._clients.get(text)
+        if cached is None:
+            if len(self._clients) >= MAX_CACHED_CLIENTS:
+                self._clients.clear()
+            cached = self._clients[text] = Analysis(text)
+        return cached
 
     @staticmethod
     def _applies(rule: m.RuleBase, turn: m.Turn | None, tags: tuple[str, ...]) -> bool:
