@@ -23,6 +23,25 @@ _END = "\x00end"
 _WILD = "\x00*"
 
 
+_KEYS = "\x00keys"
+
+
+def _token_keys(analysis: Analysis) -> list[tuple[str, ...] | None]:
+    """For each token, the trie keys it can take (stem, text, exact text, any word); None for punctuation.
+
+    Computed once per text and shared by every phrase set that scans it.
+    """
+    keys = analysis.memo.get(_KEYS)
+    if keys is None:
+        keys = analysis.memo[_KEYS] = [
+            None if not t.word
+            else (t.stem, "=" + t.text, _WILD) if t.text == t.stem
+            else (t.stem, t.text, "=" + t.text, _WILD)
+            for t in analysis.tokens
+        ]
+    return keys
+
+
 class PhraseSet:
     """Many phrases in categories, matched word by word on stems (or exactly with `~`).
 
@@ -69,16 +88,16 @@ class PhraseSet:
 
     def _scan(self, analysis: Analysis) -> list[Match]:
         tokens = analysis.tokens
+        keys = _token_keys(analysis)
         root = self._root
         found: list[Match] = []
         count = len(tokens)
-        wild_first = _WILD in root
-        for index in range(count):
+        if _WILD in root:
+            starts = [i for i in range(count) if keys[i] is not None]
+        else:
+            starts = [i for i in range(count) if keys[i] is not None and any(k in root for k in keys[i])]
+        for index in starts:
             token = tokens[index]
-            if not token.word:
-                continue
-            if not wild_first and token.stem not in root and token.text not in root and ("=" + token.text) not in root:
-                continue
             stack = [(root, index)]
             while stack:
                 node, position = stack.pop()
@@ -88,12 +107,11 @@ class PhraseSet:
                         last = tokens[position - 1]
                         for category, phrase in ends:
                             found.append(Match(category, phrase, index, position, token.start, last.end, token.negated))
-                while position < count and not tokens[position].word and tokens[position].text in '"()':
+                while position < count and keys[position] is None and tokens[position].text in '"()':
                     position += 1
-                if position >= count or not tokens[position].word:
+                if position >= count or keys[position] is None:
                     continue
-                current = tokens[position]
-                for key in (current.stem, "=" + current.text, _WILD) if current.text == current.stem else (current.stem, current.text, "=" + current.text, _WILD):
+                for key in keys[position]:
                     child = node.get(key)
                     if child is not None:
                         stack.append((child, position + 1))
