@@ -134,7 +134,16 @@ def _type_name(cls: type) -> str:
     tag = getattr(cls, "__struct_config__", None)
     if tag is not None and tag.tag:
         return f"a '{tag.tag}' rule"
-    return f"a {cls.__name__.lower()}"
+    return _READABLE_NAMES.get(cls.__name__, f"a {cls.__name__.lower()}")
+
+
+_READABLE_NAMES = {
+    "AnswersFile": "an answers file",
+    "Answer": "an answer",
+    "ContentPoint": "a content point",
+    "Exemplar": "an exemplar",
+    "Example": "an example",
+}
 
 
 def _did_you_mean(word: str, choices: list[str]) -> str:

@@ -9,7 +9,7 @@ from empathy_coach.banks import models as m
 from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply, not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome
-from empathy_coach.scoring.text import Analysis
+from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis
 
 MAX_TIPS = 3
 GENERIC_RUBRIC = "generic"
@@ -32,6 +32,14 @@ def render(template: str, values: Mapping[str, str]) -> str:
 
 
 MAX_CACHED_CLIENTS = 1024
+
+
+def _span(reply: str, start: int, end: int) -> Span:
+    # Evidence never reaches past the part of a reply that was analysed: a 50 MB reply must
+    # not be copied into every rule's result.
+    end = min(end, MAX_ANALYSED_CHARS)
+    start = min(start, end)
+    return Span(start, end, reply[start:end])
 
 
 class Scorer:
@@ -88,7 +96,7 @@ class Scorer:
                     passed=outcome.passed,
                     points=round(points, 2),
                     max_points=rule.weight,
-                    spans=[Span(a, b, reply[a:b]) for a, b in outcome.spans],
+                    spans=[_span(reply, a, b) for a, b in outcome.spans],
                     message=message,
                     level=rule.level,
                     tip=tip,
