@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _timing import child_env
+
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "behaviour_labelled.jsonl"
 SCENARIO = "stress-double-shifts"
 
@@ -79,7 +81,7 @@ def feedback_latency(n: int, rich: bool) -> tuple[list[float], float]:
 
 def floor_once() -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import typer"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run([sys.executable, "-c", "import typer"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=child_env())
     return time.perf_counter() - start
 
 
@@ -123,7 +125,7 @@ def main() -> None:
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="coach-bench-")
     os.environ["EMPATHY_COACH_HOME"] = home
-    env = dict(os.environ, TERM="xterm-256color")
+    env = child_env(TERM="xterm-256color")  # with bytecode, as an installed drill has it
     env.pop("NO_COLOR", None)
 
     for rich in (True, False):

@@ -256,7 +256,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
 
     self_focus = [m for m in _in(marker_hits, sentence, ("self_focus",)) if not _quoted(reply, sentence, m)]
     confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
-    advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a) and not _quoted(reply, sentence, a)]
+    advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a) and not _quoted(reply, sentence, a) and not _arrives(reply, a)]
     # 'You shouldn't...', 'you ought to...' tell the client what to do: advice, unless a moral judgement comes with it.
     directive = [c for c in confront if c.category == "moralizing" and c.phrase in _DIRECTIVE_MORALS]
     if directive and len(directive) == len(confront):
@@ -346,7 +346,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         return act
     if counters:
         feats.append("denies the client's words")
-    if _contradiction(lead, words, client):
+    if _contradiction(lead, words, client) and not _clause_order(_last_clause_tokens(reply, sentence), dismiss):
         feats.append("contradicts the client's words to reassure")
         if lead[4:6] == ["at", "all"] or (client is not None and len(lead) > 3 and stem(lead[3]) in client.content_stems()):
             feats.append("denies the client's words")
@@ -376,8 +376,10 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     marker_comma = first == "see" and len(all_tokens) > 1 and all_tokens[1].text == ","
     dismissive_order = any(d.start == lead_token.start for d in dismiss)
     advice = [a for a in advice if not any(d.start <= a.start and a.end <= d.end for d in dismiss)]
-    clause = _last_clause(reply, sentence)
-    imperative = ((first in _IMPERATIVE and not marker_comma and len(lead) > 1) or (len(clause) >= 2 and clause[0] in _IMPERATIVE and clause[1] not in _SECOND and clause[1] not in ("up", "out", "it", "ahead", "me"))) and not dismissive_order and not (first == "let" and lead[1:2] == ["us"]) and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
+    clause_tokens = _last_clause_tokens(reply, sentence)
+    opening_order = first in _IMPERATIVE and not marker_comma and len(lead) > 1 and not dismissive_order and not (first == "let" and lead[1:2] in (["us"], ["me"])) and not (first == "tell" and lead[1:2] == ["me"]) and not (first == "think" and lead[1:2] == ["about"] and sentence.terminal == "?")
+    # 'Don't worry, you'll be fine, just cut back a bit': the reassurance does not swallow the advice after it.
+    imperative = opening_order or (_clause_order(clause_tokens, dismiss) and not (first == "let" and lead[1:2] == ["me"]))
     should = any(w in _SHOULD and (i == 0 or words[i - 1] not in _REPORTING) and not (i >= 2 and words[i - 2] in ("how", "whether")) and _client_subject(words, i) and words[i + 1 : i + 2] != ["feel"] and not (w == "must" and words[i + 1 : i + 2] and words[i + 1] in _INFERENCE_VERBS) for i, w in enumerate(words)) and second and not _contains(words, (("should", "not", "have", "to"), ("should", "be", "proud"), ("should", "be", "over")))
     need_to = _you_need_to(words)
     if any(w in ("must", "should", "mustn't", "shouldn't") for d in dismiss for w in d.phrase.split()):
@@ -532,6 +534,8 @@ def not_the_counsellors(reply: Analysis, match: Match, client: Analysis | None =
     after = tokens[match.last].text if match.last < len(tokens) else ""
     if match.phrase.split()[-1] in ("must",) and after in _INFERENCE_VERBS:
         return True
+    if match.category in ("ordering", "advising", "moralizing", "persuading", "warning") and _arrives(reply, match):
+        return True
     return match.negated and match.category in ("withdrawing", "reassuring", "judging")
 
 
@@ -553,6 +557,17 @@ def _reported(reply: Analysis, match: Match) -> bool:
     return any(w in _REPORTING for w in before)
 
 
+# After '(have) got to', 'have to', 'need to': a noun phrase, not the verb of an obligation.
+_NOT_A_VERB = frozenset("a an the this that these those where here there my your his her its our their some no such every each".split())
+
+
+def _arrives(reply: Analysis, match: Match) -> bool:
+    """'You've got to a place where...': 'got to' followed by where one got, not by what one must do."""
+    if not match.phrase.endswith(" to") or match.last >= len(reply.tokens):
+        return False
+    return reply.tokens[match.last].text in _NOT_A_VERB
+
+
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten once twice a an half".split())
 
 
@@ -566,6 +581,10 @@ def _counts(reply: Analysis, match: Match) -> bool:
 
 def _last_clause(reply: Analysis, sentence: Sentence) -> list[str]:
     """The words after the last comma, semicolon or dash: 'If you know the options, why not use them?'"""
+    return [t.text for t in _last_clause_tokens(reply, sentence)]
+
+
+def _last_clause_tokens(reply: Analysis, sentence: Sentence) -> list[Token]:
     tokens = reply.sentence_tokens(sentence)
     cut = None
     for index, token in enumerate(tokens):
@@ -573,10 +592,20 @@ def _last_clause(reply: Analysis, sentence: Sentence) -> list[str]:
             cut = index
     if cut is None:
         return []
-    clause = [t.text for t in tokens[cut + 1 :] if t.word]
-    while len(clause) > 2 and clause[0] in _LEAD_FILLERS:
+    clause = [t for t in tokens[cut + 1 :] if t.word]
+    while len(clause) > 2 and clause[0].text in _LEAD_FILLERS:
         clause = clause[1:]
     return clause if len(clause) >= 2 else []
+
+
+def _clause_order(clause: list[Token], dismiss: list[Match]) -> bool:
+    """'..., just cut back a bit': an imperative closing the sentence proposes what to do
+    (unless it is itself a dismissal: '..., try not to worry')."""
+    if len(clause) < 2 or clause[0].text not in _IMPERATIVE:
+        return False
+    if clause[1].text in _SECOND or clause[1].text in ("up", "out", "it", "ahead", "me"):
+        return False
+    return not any(d.start == clause[0].start for d in dismiss)
 
 
 def _declarative(words: list[str]) -> bool:
@@ -631,6 +660,8 @@ def _you_need_to(words: list[str]) -> bool:
             if rest[:2] in (["need", "to"], ["have", "to"], ["got", "to"], ["ought", "to"]) or rest[:1] == ["must"]:
                 if i > 0 and words[i - 1] in _REPORTING:
                     continue
+                if rest[1:2] == ["to"] and rest[2:3] and rest[2] in _NOT_A_VERB:
+                    continue  # 'you've got to a place where...': arriving somewhere, not an obligation
                 if rest[:1] == ["must"] and rest[1:2] and rest[1] in _INFERENCE_VERBS:
                     continue
                 return True
@@ -639,6 +670,10 @@ def _you_need_to(words: list[str]) -> bool:
 
 def _contradiction(lead: list[str], words: list[str], client: Analysis | None) -> bool:
     """'You're not a burden!': denying the client's own label is reassurance, not reflection."""
+    if lead[:2] == ["of", "course"] and len(lead) > 5:
+        lead = lead[2:]
+        if lead[:3] in (["you", "are", "not"], ["it", "is", "not"], ["that", "is", "not"]) and client is not None and _client_word(lead[3], client):
+            return True  # 'Is that wicked of me?' - 'Of course it's not wicked.'
     if lead[:3] in (["you", "are", "not"], ["it", "is", "not"], ["that", "is", "not"], ["you", "did", "not"]) and len(lead) > 3:
         rest = lead[3:]
         if rest[0] in ("a", "an", "all", "your", "selfish", "weak", "crazy", "stupid", "broken", "failing", "alone", "to"):
@@ -646,6 +681,18 @@ def _contradiction(lead: list[str], words: list[str], client: Analysis | None) -
         if client is not None and lead[4:6] == ["at", "all"] and stem(rest[0]) in client.stems():
             return True
     return _contains(words, (("do", "not", "say", "that"), ("not", "all", "on", "you"), ("not", "your", "fault"), ("i", "am", "sure"), ("i", "know", "you", "will"), ("you", "will", "get", "there"), ("you", "will", "be", "fine"), ("you", "will", "be", "okay"), ("you", "will", "be", "ok")))
+
+
+def _client_word(word: str, client: Analysis) -> bool:
+    """The client used `word` without denying it themselves ('Is that wicked of me?', not 'I'm not wicked')."""
+    target = stem(word)
+    if target not in client.content_stems():
+        return False
+    words = [t for t in client.tokens if t.word]
+    for i, token in enumerate(words):
+        if token.stem == target and not any(w.text in ("not", "no", "never") for w in words[max(0, i - 3) : i]):
+            return True
+    return False
 
 
 def _partnership(words: list[str]) -> bool:
@@ -681,6 +728,8 @@ def _praise_shape(words: list[str]) -> bool:
 
 
 def _affirmation_shape(words: list[str]) -> bool:
+    if _you_need_to(words) or any(w == "ought" for w in words[:6]):
+        return False  # 'You ought to be honest with your wife': a directive, not an affirmation
     if any(w in ("feel", "feeling", "felt", "sound", "sounds", "seem", "seems", "worried", "afraid", "scared", "not", "but", "should", "if") for w in words[:6]):
         if not _contains(words, (("should", "feel", "proud"), ("should", "be", "proud"))):
             return False
