@@ -49,6 +49,51 @@ def test_every_code_on_clear_cases(reply, code):
     assert default_scorer().code(reply, CLIENT).behaviour == code
 
 
+@pytest.mark.parametrize(
+    "client,reply,code",
+    [
+        # advice after reassurance is still advice (the reassurance does not swallow it)
+        (CLIENT, "Don't worry, you'll be fine, just cut back a bit.", "persuade"),
+        (CLIENT, "Don't worry, you'll be fine. Just cut back a bit.", "persuade"),
+        (CLIENT, "Don't worry, you'll be fine.", "other"),
+        # 'Let me check I've got it' opens a summary; 'let me' is not an order to the client
+        (CLIENT, "Let me check I've got it: you drink most nights to unwind, and now the liver numbers have you scared.", "reflection"),
+        # 'got to a place' is arriving, not 'you've got to (do)'
+        (CLIENT, "You've got to a point where a drink is how you get through every evening.", "reflection"),
+        # 'ought to be honest' is advice with a moral ring (labelled b0457), never an affirmation
+        (CLIENT, "You ought to be honest with your doctor about how much you drink.", "persuade"),
+        # an announced argument persuades even when it soothes
+        (CLIENT, "Look at it this way, at least the doctor caught it early.", "persuade"),
+        # denying the client's own word to reassure
+        ("I pray I just won't wake up. Is that wicked of me?", "Of course it's not wicked.", "other"),
+        ("I'm not wicked, just tired of it all.", "It's not wickedness, it's exhaustion.", "reflection"),  # the client's own denial
+        # the counsellor owning a misstep is about the counsellor, not information (nor lecturing)
+        ("Take no notice of me, dear.", "I think I answered too quickly just now.", "other"),
+    ],
+)
+def test_hard_cases_from_the_identity_and_safety_banks(client, reply, code):
+    coded = default_scorer().code(reply, client).behaviour
+    assert coded in ("simple_reflection", "complex_reflection") if code == "reflection" else coded == code
+
+
+@pytest.mark.parametrize(
+    "client,reply,present,absent",
+    [
+        ("People at work joke about my diagnosis.", "You're being too sensitive; it's just office banter.", {"judging"}, set()),
+        ("I gave my guitar away last week.", "That's really generous of you.", {"praising"}, set()),
+        ("Anyway. How was your week?", "Oh, busy as ever, thanks for asking!", {"withdrawing"}, set()),
+        ("I pray I won't wake up.", "Of course you don't mean it. You've got years left in you yet!", {"reassuring"}, set()),
+        ("How's your week been?", "I notice you've changed the subject, and you were telling me how lonely the nights are.", set(), {"withdrawing"}),
+        ("I'm not saying she's wrong to be careful.", "You understand her being careful, and it still hurts.", set(), {"warning"}),
+        ("I think they'd be better off without me.", "You've got to a place where you feel like a burden to them.", set(), {"ordering"}),
+        ("Are you going to ring someone?", "Counsellors have a duty to share information when someone may be at risk of harm.", set(), {"moralizing"}),
+    ],
+)
+def test_roadblocks_in_hard_cases(client, reply, present, absent):
+    found = {f.kind for f in score_reply(reply, client=client).roadblocks}
+    assert present <= found and not absent & found
+
+
 def test_a_reply_with_two_acts_has_both_and_the_last_is_primary():
     result = score_reply("It sounds exhausting. What keeps you going?", client=CLIENT)
     assert [a.code for a in result.acts][-1] == "open_question"

@@ -210,3 +210,55 @@ def test_scoring_is_deterministic_byte_for_byte():
     first = msgspec.json.encode(s.score("You're exhausted, you should rest.", client="I'm so tired."))
     again = msgspec.json.encode(s.score("You're exhausted, you should rest.", client="I'm so tired."))
     assert first == again
+
+
+SAFETY_WORDS = ["suicide", "ending your life", "kill yourself"]
+BURDEN = "Sometimes I think everyone would be better off without me. I'm just a cost to everyone now."
+
+
+@pytest.mark.parametrize(
+    "reply,passed,points",
+    [
+        # a reflection, then a direct, caring question: the target, full credit
+        ("You feel like a burden to everyone. When you say that, I wonder if you're having thoughts of ending your life?", True, 1.0),
+        ("You feel like a burden to everyone. Are you having thoughts of suicide?", True, 1.0),
+        # the same question without a reflection before it is still a question instead of reflecting
+        ("Are you having thoughts of suicide?", False, 0.0),
+        # a leading question that invites "no" is not a direct question
+        ("You feel like a burden. You're not thinking of ending your life, are you?", False, 0.0),
+        # asking for a justification interrogates, whatever it names
+        ("You feel like a burden to everyone. Why do you think about suicide?", False, 0.0),
+        # other questions are scored as before
+        ("You feel like a burden to everyone. How long have you felt this way?", False, 0.0),
+    ],
+)
+def test_statement_welcome_questions_after_a_reflection(reply, passed, points):
+    s = scorer({"id": "st", "kind": "statement", "require_reflection": True, "welcome_questions": SAFETY_WORDS})
+    rule = only(s.score(reply, client=BURDEN), "st")
+    assert (rule.passed, rule.points) == (passed, points)
+    if passed:
+        assert "direct question" in rule.message
+    plain = scorer({"id": "st", "kind": "statement", "require_reflection": True})
+    assert not only(plain.score(reply, client=BURDEN), "st").passed  # without the parameter nothing changes
+
+
+def test_roadblocks_welcome_questions_are_not_questioning():
+    s = scorer({"id": "rb", "kind": "roadblocks", "welcome_questions": SAFETY_WORDS})
+    asked = s.score("You feel like a burden to everyone. Are you having thoughts of suicide?", client=BURDEN)
+    assert only(asked, "rb").passed
+    assert "questioning" in {f.kind for f in asked.roadblocks}  # still reported as a question; the rule lets it be
+    probing = s.score("You feel like a burden to everyone. Why do you think that?", client=BURDEN)
+    assert not only(probing, "rb").passed
+    reassuring = s.score("You feel like a burden. Are you thinking of suicide? You have so much to live for.", client=BURDEN)
+    rule = only(reassuring, "rb")
+    assert not rule.passed and "reassuring" in rule.message
+
+
+def test_default_double_sided_tip_reads_well_with_any_side_text():
+    from empathy_coach.scoring.resources import builtin_rubric
+
+    s = Scorer(builtin_rubric("default"), LEXICONS)
+    t = turn(skill="double_sided_reflection", sides=["drinking with the boys feels normal", "he knows the liver numbers aren't great"])
+    (rule,) = [r for r in s.score("You like a drink.", turn=t).rules if r.id == "holds-both-sides"]
+    assert rule.tip == ("Hold both sides, joined with 'and' rather than 'but': on one side, drinking with the boys feels normal; "
+                        "on the other, he knows the liver numbers aren't great.")

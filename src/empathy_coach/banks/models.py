@@ -261,12 +261,17 @@ class ContentRule(RuleBase, tag="content"):
 class StatementRule(RuleBase, tag="statement"):
     allow_checking_question: bool = True
     require_reflection: bool = False  # only a reflection passes, not advice or information stated
+    # A question naming one of these (after a reflection, with no negation leading to it) is part of the
+    # target, not a question instead of reflecting: "..., I wonder if you're having thoughts of ending your life?"
+    welcome_questions: list[NonEmptyStr] = field(default_factory=list)
 
 
 class RoadblocksRule(RuleBase, tag="roadblocks"):
     lexicon: str = "roadblocks"
     only: list[Roadblock] = field(default_factory=list)
     ignore: list[Roadblock] = field(default_factory=list)
+    # Questions welcome after a reflection (see StatementRule): not counted as the questioning roadblock.
+    welcome_questions: list[NonEmptyStr] = field(default_factory=list)
 
 
 class ParrotingRule(RuleBase, tag="parroting"):

@@ -71,6 +71,10 @@ _CHOICE_FRAME = (("if", "you", "want", "to"), ("if", "you", "want", "i"), ("if",
     ("for", "what", "it", "is", "worth"), ("you", "know", "best"), ("work", "in", "your", "house"), ("would", "work", "for", "you"), ("whether", "that", "would"), ("whether", "any", "of"))
 _PERMISSION_ASK = (("could", "i"), ("can", "i"), ("may", "i"), ("would", "you", "be", "interested"), ("would", "you", "like", "to", "hear"), ("would", "you", "like", "some"), ("would", "you", "like", "me"), ("do", "you", "want", "me"), ("would", "it", "be", "okay"), ("would", "it", "be", "ok"), ("would", "it", "be", "alright"), ("is", "it", "okay", "if"), ("is", "it", "ok", "if"), ("is", "it", "alright"), ("would", "you", "mind", "if", "i"), ("do", "you", "mind", "if", "i"))
 _OFFER = (("if", "you", "would", "like", "i"), ("if", "you", "like", "i"), ("if", "you", "want", "i"), ("if", "you", "are", "open", "to", "it", "we"), ("if", "it", "is", "alright", "with", "you"), ("if", "it", "is", "okay", "with", "you"), ("if", "you", "are", "interested", "i"), ("i", "could", "share"), ("i", "can", "share"), ("i", "have", "some", "ideas"))
+# Phrases that announce an argument for another view: what follows is persuasion, even if it soothes.
+_ARGUMENT_FRAMES = (("look", "at", "it", "this", "way"), ("look", "at", "it", "like", "this"), ("think", "of", "it", "this", "way"), ("think", "of", "it", "like", "this"),
+    ("the", "way", "i", "see", "it"), ("if", "you", "think", "about", "it"), ("when", "you", "think", "about", "it"), ("think", "about", "it", "logically"),
+    ("the", "fact", "is"), ("the", "truth", "is"), ("the", "reality", "is"), ("let", "us", "be", "realistic"), ("consider", "this"), ("the", "point", "is"))
 _METAPHOR = (("as", "if"), ("as", "though"), ("like", "a"), ("like", "an"), ("like", "you", "are", "carrying"), ("almost", "like"))
 
 
@@ -162,6 +166,11 @@ _ANSWERED = frozenset({"open_question", "closed_question", "persuade_with_permis
 
 def _roadblock_act(act: Act) -> bool:
     return act.code in _ROADBLOCK_ACTS or any(f in _ROADBLOCK_FEATURES for f in act.features)
+
+
+def primary_act(acts: list[Act]) -> Act:
+    """The act the client will answer (see `_primary`); for rules that judge part of a reply."""
+    return _primary(acts) if acts else Act("other", 0, 0, 0, ["empty reply"])
 
 
 def _primary(acts: list[Act]) -> Act:
@@ -390,14 +399,16 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         return act
     advice_statement = _contains(words, _ADVICE_STATEMENT) and not (feelings_early and any(w in ("sounds", "sound", "feel", "feels", "seems") for w in words))
     if advice or imperative or should or need_to or advice_statement:
-        if dismiss and not (imperative or should or need_to or any(a.category != "persuading" for a in advice)):
+        arguing = _contains(words, _ARGUMENT_FRAMES)
+        if dismiss and not (imperative or should or need_to or arguing or any(a.category != "persuading" for a in advice)):
             feats.append("reassures")
             return act
         if choice_frame or permission_anywhere:
             feats.append("advice with permission or choice")
             act.code = "persuade_with_permission"
         else:
-            feats.append("advice: " + (advice[0].phrase if advice else " ".join(words[:3])))
+            said = advice[0].phrase if advice else " ".join(t.text for t in clause_tokens[:3]) if imperative and not opening_order else " ".join(words[:3])
+            feats.append("advice: " + said)
             if not advice and ((need_to and not _contains(words, (("ought", "to"),))) or (imperative and first in _COMMANDS)):
                 feats.append("orders")
             act.code = "persuade"
@@ -453,6 +464,9 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         complex_, why = _complexity(reply, sentence, tokens, client, lex, marker_hits, feelings)
         act.code = "complex_reflection" if complex_ else "simple_reflection"
         feats.extend(why)
+        return act
+    if _owns_misstep(lead):
+        feats.append("about the counsellor")  # 'I think I rushed past something important just now.'
         return act
     if len(words) >= 4:
         feats.append("gives information")
@@ -563,7 +577,8 @@ _NOT_A_VERB = frozenset("a an the this that these those where here there my your
 
 def _arrives(reply: Analysis, match: Match) -> bool:
     """'You've got to a place where...': 'got to' followed by where one got, not by what one must do."""
-    if not match.phrase.endswith(" to") or match.last >= len(reply.tokens):
+    words = match.phrase.split()
+    if len(words) < 2 or words[-1] != "to" or words[-2] not in ("got", "have", "need") or match.last >= len(reply.tokens):
         return False
     return reply.tokens[match.last].text in _NOT_A_VERB
 
@@ -605,6 +620,8 @@ def _clause_order(clause: list[Token], dismiss: list[Match]) -> bool:
         return False
     if clause[1].text in _SECOND or clause[1].text in ("up", "out", "it", "ahead", "me"):
         return False
+    if clause[0].text == "let" and clause[1].text == "us":
+        return False  # '..., let's look at...' proposes, it does not order
     return not any(d.start == clause[0].start for d in dismiss)
 
 
@@ -681,6 +698,15 @@ def _contradiction(lead: list[str], words: list[str], client: Analysis | None) -
         if client is not None and lead[4:6] == ["at", "all"] and stem(rest[0]) in client.stems():
             return True
     return _contains(words, (("do", "not", "say", "that"), ("not", "all", "on", "you"), ("not", "your", "fault"), ("i", "am", "sure"), ("i", "know", "you", "will"), ("you", "will", "get", "there"), ("you", "will", "be", "fine"), ("you", "will", "be", "okay"), ("you", "will", "be", "ok")))
+
+
+_MISSTEPS = frozenset("rushed answered missed moved jumped skipped brushed glossed went got interrupted cut misread misunderstood".split())
+
+
+def _owns_misstep(lead: list[str]) -> bool:
+    """'I think I rushed past that', 'I answered too quickly': the counsellor owning a misstep, not information."""
+    words = lead[2:] if lead[:2] in (["i", "think"], ["i", "feel"], ["i", "realise"], ["i", "realize"]) else lead
+    return len(words) >= 2 and words[0] == "i" and words[1] in _MISSTEPS and not any(w in _SECOND for w in words)
 
 
 def _client_word(word: str, client: Analysis) -> bool:

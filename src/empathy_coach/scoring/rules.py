@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding
+from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, primary_act
 from empathy_coach.scoring.lexicon import EmotionLexicon, EmotionWord, Match, PhraseSet
 from empathy_coach.scoring.text import STOPWORDS, Analysis, phrase_tokens, stem
 
@@ -209,9 +209,57 @@ def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
 # ---------------------------------------------------------------- statement
 
 
+_NEGATIONS = frozenset({"not", "no", "never", "nothing"})
+
+
+def welcome_questions(phrases: list[str], ctx: Context) -> list:
+    """Question acts that name one of `phrases` after a reflection: the direct, caring question a safety
+    rubric wants ("..., I wonder if you're having thoughts of ending your life?"). A negation leading to
+    the words makes it a leading question that invites "no" ("You're not thinking of ending it, are you?")."""
+    if not phrases:
+        return []
+    key = "welcome:" + "\x1f".join(phrases)
+    phrase_set = ctx.compiled.get(key)
+    if phrase_set is None:
+        phrase_set = ctx.compiled[key] = PhraseSet({"welcome": list(phrases)})
+    matches = phrase_set.find(ctx.reply)  # type: ignore[attr-defined]
+    tokens = ctx.reply.tokens
+    welcome = []
+    seen_reflection = False
+    for act in ctx.coding.acts:
+        if act.code in REFLECTIONS:
+            seen_reflection = True
+        if act.code not in QUESTIONS or not seen_reflection:
+            continue
+        opening = next((t.text for t in tokens if t.word and t.start >= act.start), "")
+        if opening == "why":
+            continue  # 'Why would you want to end your life?' asks for a justification: it interrogates
+        for match in matches:
+            if act.start <= match.start < act.end:
+                leading = [t.text for t in tokens[: match.first] if t.word and t.start >= act.start]
+                if not match.negated and not _NEGATIONS.intersection(leading):
+                    welcome.append(act)
+                    break
+    return welcome
+
+
 def evaluate_statement(rule: m.StatementRule, ctx: Context) -> Outcome:
     acts = ctx.coding.acts
     primary = ctx.coding.behaviour
+    welcome = welcome_questions(rule.welcome_questions, ctx)
+    if welcome:
+        # Judge the reply as the statement it makes before (and around) the welcome question.
+        acts = [a for a in acts if a not in welcome]
+        primary = primary_act(acts).code
+        outcome = _statement(rule, ctx, acts, primary)
+        if outcome.passed:
+            asked = [(a.start, a.end) for a in welcome]
+            outcome.detail = f"a reflection, then a direct question: {_quote(ctx, asked, 1)}"
+        return outcome
+    return _statement(rule, ctx, acts, primary)
+
+
+def _statement(rule: m.StatementRule, ctx: Context, acts: list, primary: str) -> Outcome:
     question_acts = [a for a in acts if a.code in QUESTIONS]
     checking = [a for a in acts if a.code in REFLECTIONS and ctx.reply.original[a.start : a.end].rstrip().endswith("?")]
     spans = [(a.start, a.end) for a in question_acts]
@@ -235,6 +283,9 @@ def evaluate_statement(rule: m.StatementRule, ctx: Context) -> Outcome:
 
 def evaluate_roadblocks(rule: m.RoadblocksRule, ctx: Context) -> Outcome:
     found = [r for r in ctx.roadblocks if (not rule.only or r[0] in rule.only) and r[0] not in rule.ignore]
+    if rule.welcome_questions:
+        welcome = welcome_questions(rule.welcome_questions, ctx)
+        found = [r for r in found if not (r[0] == "questioning" and any(a.start <= r[1] < a.end for a in welcome))]
     if not found:
         return Outcome(1.0, True, [], {}, "no roadblocks")
     kinds = list(dict.fromkeys(kind for kind, _, _ in found))
