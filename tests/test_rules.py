@@ -246,9 +246,10 @@ def test_roadblocks_welcome_questions_are_not_questioning():
     s = scorer({"id": "rb", "kind": "roadblocks", "welcome_questions": SAFETY_WORDS})
     asked = s.score("You feel like a burden to everyone. Are you having thoughts of suicide?", client=BURDEN)
     assert only(asked, "rb").passed
-    assert "questioning" in {f.kind for f in asked.roadblocks}  # still reported as a question; the rule lets it be
+    assert "questioning" not in {f.kind for f in asked.roadblocks}  # a welcome question is no roadblock to report
     probing = s.score("You feel like a burden to everyone. Why do you think that?", client=BURDEN)
     assert not only(probing, "rb").passed
+    assert "questioning" in {f.kind for f in probing.roadblocks}
     reassuring = s.score("You feel like a burden. Are you thinking of suicide? You have so much to live for.", client=BURDEN)
     rule = only(reassuring, "rb")
     assert not rule.passed and "reassuring" in rule.message

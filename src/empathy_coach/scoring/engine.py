@@ -8,7 +8,7 @@ from functools import lru_cache
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply, not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
-from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome
+from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, welcome_questions
 from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis
 
 MAX_TIPS = 3
@@ -56,6 +56,7 @@ class Scorer:
         self.order = [r for r in rubric.rules if r.kind not in COMPOSITIONS] + [r for r in rubric.rules if r.kind in COMPOSITIONS]
         self.compiled: dict[str, object] = {}
         self._clients: dict[str, Analysis] = {}
+        self._welcoming = [r for r in self.order if getattr(r, "welcome_questions", None)]
         self.total_weight = 0.0
 
     def code(self, reply: str, client: str | None = None) -> Coding:
@@ -68,6 +69,7 @@ class Scorer:
         coding = code_reply(reply_analysis, client_analysis, self.lexicons)
         roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
         ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled)
+        roadblocks = self._without_welcome_questions(roadblocks, ctx, turn, tags)
         results: list[RuleResult] = []
         earned = total = 0.0
         required_failed = False
@@ -134,6 +136,14 @@ class Scorer:
                 self._clients.clear()
             cached = self._clients[text] = Analysis(text)
         return cached
+
+    def _without_welcome_questions(self, roadblocks, ctx: Context, turn, tags) -> list[tuple[str, int, int]]:
+        """A question the rubric welcomes (a safety rubric's direct question) is no roadblock to report."""
+        phrases = sorted({p for rule in self._welcoming if self._applies(rule, turn, tags) for p in rule.welcome_questions})
+        if not phrases:
+            return roadblocks
+        welcome = welcome_questions(phrases, ctx)
+        return [r for r in roadblocks if not (r[0] == "questioning" and any(a.start <= r[1] < a.end for a in welcome))]
 
     @staticmethod
     def _applies(rule: m.RuleBase, turn: m.Turn | None, tags: tuple[str, ...]) -> bool:
