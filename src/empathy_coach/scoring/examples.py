@@ -28,6 +28,13 @@ def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
         doc = ref.loaded.document
         outcome.problems.extend(unknown_emotions(doc, ref, scorer))
         for t_index, turn in enumerate(ref.scenario.turns):
+            for e_index, exemplar in enumerate(turn.exemplar_list()):
+                outcome.run += 1
+                result = scorer.score(exemplar.reply, turn=turn, tags=tuple(ref.scenario.tags))
+                found = exemplar_problems(doc, ("scenarios", ref.index, "turns", t_index, "exemplars", e_index),
+                                          f"{ref.scenario.id}/{turn.id}", exemplar, result)
+                outcome.failed += any(p.level == "error" for p in found)
+                outcome.problems.extend(found)
             for e_index, example in enumerate(turn.examples):
                 outcome.run += 1
                 result = scorer.score(example.reply, turn=turn, tags=tuple(ref.scenario.tags))
@@ -39,6 +46,28 @@ def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
                         doc.problem(where, f"example in {ref.scenario.id}/{turn.id}: {'; '.join(misses)}", "example")
                     )
     return outcome
+
+
+def exemplar_problems(doc, where: tuple, name: str, exemplar, result) -> list[Problem]:
+    """A model reply shown to students must pass the rubric and be the behaviour it is labelled.
+
+    Failing the rubric, or landing outside its family (a reflection coded as advice), is an error:
+    the student would be taught one thing and scored on another. Simple against complex is the
+    finest line coders draw, so a disagreement there is a warning.
+    """
+    found = []
+    if not result.passed:
+        missed = ", ".join(r.id for r in result.rules if not r.passed) or "none"
+        found.append(doc.problem(where, f"exemplar in {name}: expected to pass, but it failed (score {result.score:g}; missed: {missed})", "exemplar"))
+    if result.behaviour != exemplar.behaviour:
+        same_family = "reflection" in result.behaviour and "reflection" in exemplar.behaviour
+        found.append(doc.problem(
+            where,
+            f"exemplar in {name}: labelled {exemplar.behaviour}, coded {result.behaviour}",
+            "exemplar",
+            level="warning" if same_family else "error",
+        ))
+    return found
 
 
 def unknown_emotions(doc, ref, scorer) -> list[Problem]:
