@@ -251,3 +251,21 @@ def test_check_warns_about_a_feeling_the_lexicon_does_not_know(tmp_path):
     warnings = [line for line in result.output.splitlines() if "[unknown-emotion]" in line]
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{bank}:9:29: warning: emotion 'flibbery'")
+
+
+def test_check_scores_exemplars_as_models_that_must_pass(tmp_path):
+    bank = tmp_path / "models.yaml"
+    bank.write_text(
+        "id: models\ntitle: M\nscenarios:\n  - id: models-one\n    title: One\n    turns:\n      - id: t1\n"
+        "        client: I've been on nights all month and I'm exhausted.\n        emotions: [exhausted]\n"
+        "        exemplars:\n"
+        "          - reply: You're exhausted after a month of nights.\n            behaviour: simple_reflection\n"
+        "          - reply: You should ask for day shifts.\n            behaviour: complex_reflection\n",
+        encoding="utf-8",
+    )
+    result = run("check", str(bank))
+    assert result.exit_code == 1, result.output
+    problems = [line for line in result.output.splitlines() if "[exemplar]" in line]
+    assert problems and all(line.startswith(f"{bank}:13:13: error: exemplar in models-one/t1") for line in problems)
+    assert any("expected to pass, but it failed" in line for line in problems)
+    assert any("labelled complex_reflection, coded persuade" in line for line in problems)
