@@ -33,6 +33,16 @@ def spawn(home, *args: str, **extra_env: str):
                          encoding="utf-8", timeout=TIMEOUT)
 
 
+def interrupt(child, expected: str) -> None:
+    """Ctrl-C until `expected` shows: a ^C that lands while readline sets the terminal up can be dropped,
+    as it can for a person, who presses it again."""
+    for _ in range(5):
+        child.sendintr()
+        if child.expect([expected, pexpect.TIMEOUT], timeout=3) == 0:
+            return
+    raise AssertionError(f"no {expected!r} after Ctrl-C: {child.before!r}")
+
+
 def test_drill_in_a_terminal_reply_hint_quit(isolated_home, nights):
     child = spawn(isolated_home, "--bank", nights, SCENARIO)
     try:
@@ -93,8 +103,7 @@ def test_ctrl_c_ends_with_the_summary_and_no_traceback(isolated_home, nights):
         child.sendline(GOOD)
         child.expect("Behaviour: ")
         child.expect("you> ")
-        child.sendintr()
-        child.expect("Session summary")
+        interrupt(child, "Session summary")
         child.expect(pexpect.EOF)
         output = child.before
     finally:
@@ -119,3 +128,37 @@ def test_no_color_in_a_terminal_gives_linear_plain_text(isolated_home, nights):
     assert "Non-verbal cue: rubs her eyes" in screen
     assert "Session summary" in screen
     assert not any(ch in screen for ch in "╭│█") and "\x1b[" not in screen
+
+
+def test_a_closed_terminal_keeps_the_replies_already_scored(isolated_home, nights):
+    child = spawn(isolated_home, "--bank", nights, SCENARIO)
+    try:
+        child.expect("you> ")
+        child.sendline(GOOD)
+        child.expect("Behaviour: ")
+        child.expect("you> ")
+        child.sendline("Half a reply that is never sent \\")  # a continued line, still being typed
+        os.kill(child.pid, signal.SIGHUP)  # what the terminal sends when its window is closed
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    with open_store(isolated_home / "progress.sqlite3") as store:
+        rows = store.attempts()
+    assert [(r.turn_id, r.reply) for r in rows] == [("t1", GOOD)]
+
+
+def test_ctrl_c_gives_back_an_unsent_reply(isolated_home, nights):
+    child = spawn(isolated_home, "--bank", nights, SCENARIO)
+    try:
+        child.expect("you> ")
+        child.sendline("You feel stretched thin, \\")
+        child.expect("\\.\\.\\.> ")
+        child.sendline("and nobody sees it \\")
+        child.expect("\\.\\.\\.> ")
+        interrupt(child, "here it is to copy: You feel stretched thin, ")
+        child.expect("and nobody sees it")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    with open_store(isolated_home / "progress.sqlite3") as store:
+        assert store.attempts() == []

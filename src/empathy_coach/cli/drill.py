@@ -177,4 +177,8 @@ def run(drill, view, read: Callable[[str], str], after_start: Callable[[], None]
                 view.show(drill.handle(text))
     except KeyboardInterrupt:
         view.interrupted()
+        draft = lines.flush()
+        if draft is not None and draft.strip():
+            # Never lose what was typed: an unsent reply is given back, not scored.
+            view.notice(f"your reply was not sent, so it was not scored; here it is to copy: {draft}")
         view.show(drill.finish("interrupt"))
