@@ -216,3 +216,19 @@ def test_corrupt_database_notice_is_shown(isolated_home, nights):
     assert result.exit_code == 0, result.output
     assert "Note: The progress database could not be read" in result.output
     assert len(attempts()) == 1
+
+
+def test_a_bank_notice_comes_before_each_of_its_scenarios(tmp_path):
+    bank = tmp_path / "noticed.yaml"
+    bank.write_text(NIGHTS.replace("title: Test bank\n", "title: Test bank\nnotice: 'Practice only: [b]not[/b] a crisis protocol.'\n"), encoding="utf-8")
+    result = drill("--bank", str(bank), SCENARIO, input="/quit\n")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Please note: Practice only: [b]not[/b] a crisis protocol." in out
+    assert out.index("Please note") < out.index("Setting: Amara")
+
+
+def test_the_builtin_safety_bank_carries_its_notice():
+    result = drill("safety-better-off-without-me", input="/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "Please note: This is practice, not a crisis protocol" in result.output

@@ -216,6 +216,9 @@ class Bank(Base):
     version: Union[str, int, float] = "1"
     language: str = "en"
     description: str = ""
+    # Shown before each of the bank's scenarios in a drill: what a student must know first
+    # (for example that a safety bank is practice, not a crisis protocol).
+    notice: str = ""
     authors: list[str] = field(default_factory=list)
     license: str = ""
     rubric: str = "default"

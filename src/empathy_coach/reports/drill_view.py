@@ -147,6 +147,8 @@ class PlainView:
             why = REASONS.get(e.reason, "")
             self.line()
             self.line(f"Scenario {e.number} of {e.total}: {clean(scenario.title)} ({scenario.difficulty}{', ' + why if why else ''}).")
+            if e.ref.bank.notice:
+                self.line(f"Please note: {clean(e.ref.bank.notice)}")
             if scenario.setting:
                 self.line(f"Setting: {clean(scenario.setting)}")
         elif isinstance(e, s.ClientTurn):
@@ -240,6 +242,10 @@ class RichView(PlainView):
             print_(Rule(Text(f"Scenario {e.number} of {e.total}: {clean(scenario.title)}", style="bold"), align="left"))
             meta = ", ".join(x for x in (scenario.difficulty, why, ", ".join(scenario.tags)) if x)
             print_(Text(meta, style="dim"))
+            if e.ref.bank.notice:
+                from rich.panel import Panel
+
+                print_(Panel(Text(clean(e.ref.bank.notice)), title="Please note", title_align="left", border_style="yellow"))
             if scenario.setting:
                 print_(Text(clean(scenario.setting), style="italic"))
         elif isinstance(e, s.ClientTurn):
