@@ -210,3 +210,67 @@ def test_python_api_does_not_import_typer_or_rich():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
+
+
+# Third calibration pass (exemplars): reflections the coder used to read as information, advice, judgement or
+# praise, and the counter-cases that must keep their code.
+@pytest.mark.parametrize(
+    "client,reply,code",
+    [
+        # no 'you', but the client's world given back with its meaning: a reflection, not information
+        ("I did manage a week without it on holiday in Crete. It's work. It's being back on the ward.",
+         "That week in Crete tells you something: away from the pressure you can do without it, so the vape may be more about the ward than about the nicotine.", "complex_reflection"),
+        ("Anniversary's next week. His song came on in Tesco and I had to leave my trolley.",
+         "The anniversary is coming, and his song in Tesco brought it all back.", "reflection"),
+        ("I'm fifty-five and just got diagnosed.", "Finishing chemo also means losing the feeling that something is actively fighting it.", "reflection"),
+        # ... while general truths and services stay information
+        ("My dog died while I was at work.", "Dogs don't really understand time the way we do, so he wouldn't have been waiting.", "giving_information"),
+        ("I keep googling my symptoms.", "Lots of cancer charities have nurse helplines you can ring instead of googling.", "giving_information"),
+        ("I had a miscarriage at ten weeks.", "Around half of early miscarriages are caused by chromosomal differences that nothing could have prevented.", "giving_information"),
+        # the client's own idea, person shifted, is not advice; opening with the client's verdict is still a roadblock
+        ("I suppose I could ask her if I can borrow the dog more often. Mind you, I'm not promising anything.",
+         "You could ask to borrow the dog more, and you're not making any promises.", "reflection"),
+        ("I know, I'm a nurse, I should know better.", "You should know better as a nurse. You see what nicotine does to people every day.", "confront"),
+        # reported orders and judgements are the client's situation
+        ("I tell my Year 9s to put their phones away and then I scroll till one.",
+         "You tell your Year 9s to put their phones away, and late at night the phone is the only time that's yours.", "reflection"),
+        ("Sam says I never notice anything.", "You're hearing that it's all your fault, again.", "reflection"),
+        ("My family depends on me.", "If you mess up, it's not just you who falls; it's the whole family.", "reflection"),
+        ("I switched to vaping to quit and now I literally never put it down.", "You switched to vaping to quit, and now you never put it down.", "reflection"),
+        ("I never thought I'd be sat here.", "You never pictured yourself in this chair; where you come from, men just got on with it.", "reflection"),
+        ("You never listen to me.", "You never listen to anyone, that's the problem.", "confront"),
+        # the client's own strength word, 'if you're still here', negated strengths
+        ('Everyone says, "Be strong." So I am strong, in the room. Then in the car park I cannot breathe.', "You're strong in her room, and in the car park you can't breathe.", "reflection"),
+        ("I'd like to see the baby in spring.", "You'd like to hold the baby in the spring, if you're still here.", "reflection"),
+        ("Can't seem to care about the allotment, if I'm honest.", "Something that was part of every day for twenty years has gone flat on you, and the not caring seems to bother you more than the weeds do.", "reflection"),
+        ("Coming here was my wife's idea.", "Coming here wasn't your choice.", "simple_reflection"),
+        # a reframe of the client's own account is not reassurance; denying the client's label still is
+        ("I know the stuff, I swear I know it, and then nothing.", "It isn't a gap in what you know; it's the panic locking the door on it.", "reflection"),
+        ("I feel like such a burden.", "You're not a burden!", "other"),
+        # the client's complaint about everyone, given back; the counsellor's own generalisation reassures
+        ("Everyone's got something to say about how I should be doing it.", "Everyone has an opinion on how you should be grieving.", "reflection"),
+        ("I cried at work today.", "Everyone has bad days.", "other"),
+    ],
+)
+def test_reflections_from_the_exemplars(client, reply, code):
+    coded = default_scorer().code(reply, client).behaviour
+    assert coded in ("simple_reflection", "complex_reflection") if code == "reflection" else coded == code
+
+
+@pytest.mark.parametrize(
+    "client,reply,present,absent",
+    [
+        ("It's the main road. I know it's unlikely.", "The fear lives somewhere logic doesn't.", set(), {"persuading"}),
+        ("Think about it logically.", "Think about it logically: the odds are tiny.", {"persuading"}, set()),
+        ("Weekends are the worst.", "The weekends have none, so that's when the loneliness catch up with you.", set(), {"warning"}),
+        ("I drink every night.", "It will catch up with you eventually.", {"warning"}, set()),
+        ("I've never told anyone.", "You've trusted me with a thought you've never told anyone.", set(), {"reassuring"}),
+        ("I'm so scared.", "Trust me, it'll all be fine.", {"reassuring"}, set()),
+        ("He shut the door on me.", "The closed door makes it feel as if you ended up in the same place anyway.", set(), {"withdrawing"}),
+        ("I got a bad mark.", "Anyway, let's move on to the job applications.", {"withdrawing"}, set()),
+        ("I feel it's wrong to be angry at him.", "Some of you feels it's wrong to be angry at your da now he's gone.", set(), {"moralizing"}),
+    ],
+)
+def test_roadblocks_in_the_exemplars(client, reply, present, absent):
+    found = {f.kind for f in score_reply(reply, client=client).roadblocks}
+    assert present <= found and not absent & found

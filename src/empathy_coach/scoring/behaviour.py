@@ -264,16 +264,18 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     wondering = _starts(lead, (("i", "wonder", "what"), ("i", "wonder", "how"), ("i", "am", "curious"), ("i", "would", "like", "to", "hear"), ("i", "would", "love", "to", "hear"), ("i", "am", "wondering", "what"), ("i", "am", "wondering", "how")))
 
     self_focus = [m for m in _in(marker_hits, sentence, ("self_focus",)) if not _quoted(reply, sentence, m)]
-    confront = _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
-    advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading")) if not _reported(reply, a) and not _quoted(reply, sentence, a) and not _arrives(reply, a)]
+    confront = [c for c in _in(marker_hits, sentence, ("confront",)) + _in(roadblock_hits, sentence, ("judging", "moralizing", "disagreeing"))
+                if not _quoted(reply, sentence, c) and not _reported_judgement(reply, c) and not _gives_back(reply, c, client)]
+    advice = [a for a in _in(roadblock_hits, sentence, ("advising", "ordering", "warning", "persuading"))
+              if not _reported(reply, a) and not _quoted(reply, sentence, a) and not _arrives(reply, a) and not _told_to(reply, a) and not _gives_back(reply, a, client)]
     # 'You shouldn't...', 'you ought to...' tell the client what to do: advice, unless a moral judgement comes with it.
     directive = [c for c in confront if c.category == "moralizing" and c.phrase in _DIRECTIVE_MORALS]
     if directive and len(directive) == len(confront):
         advice = advice + directive
         confront = []
-    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d) and not _reported(reply, d) and not d.negated and not echoes_client(reply, d, client, lex)]
-    affirm = _in(marker_hits, sentence, ("affirmation",))
-    autonomy = _in(marker_hits, sentence, ("autonomy",))
+    dismiss = [d for d in _in(marker_hits, sentence, ("dismissing",)) + _in(roadblock_hits, sentence, ("reassuring", "withdrawing")) if not _counts(reply, d) and not _reported(reply, d) and not d.negated and not echoes_client(reply, d, client, lex) and not _trailing_anyway(reply, d, words) and not _their_generalisation(reply, d, client)]
+    affirm = [a for a in _in(marker_hits, sentence, ("affirmation",)) if not _gives_back(reply, a, client)]
+    autonomy = [a for a in _in(marker_hits, sentence, ("autonomy",)) if not a.negated]  # 'being here wasn't your choice' reflects
     collab = _in(marker_hits, sentence, ("collaboration",))
     permission = _in(marker_hits, sentence, ("permission",))
     info = _in(marker_hits, sentence, ("information",))
@@ -335,7 +337,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         return act
     feelings_here = lex.emotions.find(reply, sentence.first, sentence.last) if lex.emotions else []
     feelings_early = [m for m, _ in feelings_here if not m.negated]
-    praise = _in(roadblock_hits, sentence, ("praising",))
+    praise = [m for m in _in(roadblock_hits, sentence, ("praising",)) if not _gives_back(reply, m, client)]
     if praise and not reflective and not dismiss and not any(d.first <= sentence.first + 2 for d in _in(roadblock_hits, sentence, ("disagreeing",))):
         feats.append("praises the person")
         act.code = "affirm"
@@ -360,7 +362,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         if lead[4:6] == ["at", "all"] or (client is not None and len(lead) > 3 and stem(lead[3]) in client.content_stems()):
             feats.append("denies the client's words")
         return act
-    if any(w in _JUDGING_WORDS for w in words) and not affirm and not any(w in ("feel", "feeling", "felt", "sounds", "worry", "worried", "afraid", "scared") for w in words):
+    if any(w in _JUDGING_WORDS and not _negated_at(words, i) and not _reported_at(words, i) for i, w in enumerate(words)) and not affirm and not feelings_early and not any(w in ("feel", "feels", "feeling", "felt", "sounds", "worry", "worried", "afraid", "scared") for w in words):
         feats.append("judges")
         act.code = "confront"
         return act
@@ -372,11 +374,11 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("emphasises choice")
         act.code = "emphasize_autonomy"
         return act
-    if _praise_shape(words) and not dismiss and not any(not m.negated for m, _ in feelings_here):
+    if _praise_shape(words, tokens, client) and not dismiss and not any(not m.negated for m, _ in feelings_here):
         feats.append("praises the person")
         act.code = "affirm"
         return act
-    if (affirm or _affirmation_shape(words)) and (any(a.first == lead_index for a in affirm) or not any(not m.negated and not any(a.first <= m.first < a.last for a in affirm) for m, _ in feelings_here)):
+    if (affirm or _affirmation_shape(words, client)) and (any(a.first == lead_index for a in affirm) or not any(not m.negated and not any(a.first <= m.first < a.last for a in affirm) for m, _ in feelings_here)):
         feats.append("affirms a strength or effort")
         act.code = "affirm"
         return act
@@ -397,7 +399,7 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         feats.append("suggestion framed as a choice")
         act.code = "persuade_with_permission"
         return act
-    advice_statement = _contains(words, _ADVICE_STATEMENT) and not (feelings_early and any(w in ("sounds", "sound", "feel", "feels", "seems") for w in words))
+    advice_statement = _advice_statement(words, tokens, client) and not (feelings_early and any(w in ("sounds", "sound", "feel", "feels", "seems") for w in words))
     if advice or imperative or should or need_to or advice_statement:
         arguing = _contains(words, _ARGUMENT_FRAMES)
         if dismiss and not (imperative or should or need_to or arguing or any(a.category != "persuading" for a in advice)):
@@ -434,11 +436,11 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
     if second == 0 and lead[0] in ("everyone", "everybody", "nobody", "no", "anyone") and not tentative and not info and not any(not m.negated for m, _ in feelings_here) and _overlap(tokens, client) < 0.34:
         feats.append("reassures by generalising")
         return act
-    if lead[0] in _GENERAL_SUBJECTS and _contains(words, (("you", "can"), ("you", "could"))) and not reflective and sum(1 for w in words if w in _GENERAL_WORDS) >= 1:
+    if lead[0] in _GENERAL_SUBJECTS and _contains(words, (("you", "can"), ("you", "could"))) and not reflective and sum(1 for w in words if w in _GENERAL_WORDS) >= 1 and (any(w in _EXPERT_WORDS for w in words) or _overlap(tokens, client) < 0.34) and not _contains(words, (("you", "can", "still"), ("you", "can", "not"), ("you", "could", "still"), ("you", "could", "not"))):
         feats.append("gives information")
         act.code = "persuade_with_permission" if choice_frame else "giving_information"
         return act
-    if (second == 0 or (second <= 2 and sum(1 for w in words if w in _GENERAL_WORDS) >= 3)) and not reflective and not tentative and _informational(words, tokens, client):
+    if (second == 0 or (second <= 2 and _general_count(words, modals=True) >= 3)) and not reflective and not tentative and _informational(words, tokens, client):
         if choice_frame:
             feats.append("suggestion framed as a choice")
             act.code = "persuade_with_permission"
@@ -467,6 +469,13 @@ def _code_sentence(reply: Analysis, sentence: Sentence, client: Analysis | None,
         return act
     if _owns_misstep(lead):
         feats.append("about the counsellor")  # 'I think I rushed past something important just now.'
+        return act
+    if len(words) >= 4 and _clients_world(words, tokens, client, feelings_here, sentence, marker_hits):
+        # 'The scrolling fills a gap: ...', 'That voicemail was one of the last places his voice still lived':
+        # no 'you', but the client's own world given back with its meaning, not a fact about the world.
+        complex_, why = _complexity(reply, sentence, tokens, client, lex, marker_hits, feelings_here)
+        act.code = "complex_reflection" if complex_ else "simple_reflection"
+        feats.extend(why)
         return act
     if len(words) >= 4:
         feats.append("gives information")
@@ -542,13 +551,17 @@ def echoes_client(reply: Analysis, match: Match, client: Analysis | None, lex: L
 def not_the_counsellors(reply: Analysis, match: Match, client: Analysis | None = None, lex: Lexicons | None = None) -> bool:
     """Roadblock words that are not a roadblock: an inferred feeling ('you must feel trapped'),
     a negated dismissal ('you're not ready to move on'), the client's own words given back."""
-    if lex is not None and match.category in ("reassuring", "withdrawing") and echoes_client(reply, match, client, lex):
+    if lex is not None and match.category in ("reassuring", "withdrawing") and (echoes_client(reply, match, client, lex) or _their_generalisation(reply, match, client)):
         return True
     tokens = reply.tokens
     after = tokens[match.last].text if match.last < len(tokens) else ""
     if match.phrase.split()[-1] in ("must",) and after in _INFERENCE_VERBS:
         return True
-    if match.category in ("ordering", "advising", "moralizing", "persuading", "warning") and _arrives(reply, match):
+    if match.category in ("ordering", "advising", "moralizing", "persuading", "warning") and (_arrives(reply, match) or _told_to(reply, match)):
+        return True
+    if match.category == "interpreting" and client is not None and _reported(reply, match):
+        return True  # 'a bit insulting, like the problem is you': how it landed for the client
+    if match.category in ("judging", "moralizing", "disagreeing", "praising", "ordering", "advising") and client is not None and (_reported_judgement(reply, match) or _gives_back(reply, match, client)):
         return True
     return match.negated and match.category in ("withdrawing", "reassuring", "judging")
 
@@ -693,7 +706,9 @@ def _contradiction(lead: list[str], words: list[str], client: Analysis | None) -
             return True  # 'Is that wicked of me?' - 'Of course it's not wicked.'
     if lead[:3] in (["you", "are", "not"], ["it", "is", "not"], ["that", "is", "not"], ["you", "did", "not"]) and len(lead) > 3:
         rest = lead[3:]
-        if rest[0] in ("a", "an", "all", "your", "selfish", "weak", "crazy", "stupid", "broken", "failing", "alone", "to"):
+        if rest[0] in ("a", "an") and client is not None and len(rest) > 1 and stem(rest[1]) not in client.stems() and _reframes(words):
+            pass  # 'It isn't a gap in what you know; it's the panic locking the door on it': a reframe of the client's own account
+        elif rest[0] in ("a", "an", "all", "your", "selfish", "weak", "crazy", "stupid", "broken", "failing", "alone", "to"):
             return True
         if client is not None and lead[4:6] == ["at", "all"] and stem(rest[0]) in client.stems():
             return True
@@ -741,27 +756,32 @@ _PRAISE_ADJECTIVES = frozenset("good great amazing wonderful brilliant loving lo
 _INTENSIFIERS = frozenset("such a an so very really clearly obviously incredibly truly doing been being".split())
 
 
-def _praise_shape(words: list[str]) -> bool:
-    """'You are such a good mum', 'You've been very brave': an evaluation of the person."""
+def _praise_shape(words: list[str], tokens: list[Token] | None = None, client: Analysis | None = None) -> bool:
+    """'You are such a good mum', 'You've been very brave': an evaluation of the person
+    (not the client's own 'So I am strong, in the room' given back as 'You're strong in her room')."""
     for i in range(len(words) - 2):
         if words[i] == "you" and words[i + 1] in ("are", "have", "were"):
             j = i + 2
             while j < len(words) and words[j] in _INTENSIFIERS:
                 j += 1
             if j < len(words) and (words[j] in _PRAISE_ADJECTIVES or (words[j - 1] == "doing" and words[j] in ("well", "great", "brilliantly", "amazing", "amazingly"))):
+                if tokens is not None and _echo(tokens[i : j + 1], client):
+                    continue
                 return True
     return False
 
 
-def _affirmation_shape(words: list[str]) -> bool:
+def _affirmation_shape(words: list[str], client: Analysis | None = None) -> bool:
     if _you_need_to(words) or any(w == "ought" for w in words[:6]):
         return False  # 'You ought to be honest with your wife': a directive, not an affirmation
     if any(w in ("feel", "feeling", "felt", "sound", "sounds", "seem", "seems", "worried", "afraid", "scared", "not", "but", "should", "if") for w in words[:6]):
         if not _contains(words, (("should", "feel", "proud"), ("should", "be", "proud"))):
             return False
-    if any(w in _STRENGTHS for w in words) and ("you" in words or "your" in words or words[0] in ("that", "it", "this", "reaching", "coming", "getting", "asking", "noticing", "telling", "saying", "showing", "taking", "making")):
+    own = client.stems() if client is not None else frozenset()
+    if any(w in _STRENGTHS and not _negated_at(words, i) and stem(w) not in own for i, w in enumerate(words)) and ("you" in words or "your" in words or words[0] in ("that", "it", "this", "reaching", "coming", "getting", "asking", "noticing", "telling", "saying", "showing", "taking", "making")):
         return True
-    return _contains(words, _ACHIEVEMENT) and not any(w in ("sad", "angry", "hurt", "tired", "exhausted", "lonely", "scared") for w in words)
+    # 'if you're still here' supposes, it does not credit an achievement
+    return _contains(words, _ACHIEVEMENT) and not any(w in ("sad", "angry", "hurt", "tired", "exhausted", "lonely", "scared", "if") for w in words)
 
 
 _GENERAL_SUBJECTS = frozenset({"people", "most", "many", "research", "studies", "some", "lots", "a", "an", "the", "there", "guidance", "guidelines", "grief", "alcohol", "anxiety", "depression", "teenagers", "adolescence", "helpline", "helplines", "daily", "young", "ambivalence", "this", "these", "it", "that", "sleep", "exercise", "caffeine", "nicotine", "medication", "antidepressants", "withdrawal", "everyone", "anyone", "kids", "children", "parents"})
@@ -781,7 +801,7 @@ def _informational(words: list[str], tokens: list[Token], client: Analysis | Non
     """A statement about the world rather than about the client: who does what in general, figures, services."""
     if len(words) < 5:
         return False
-    general = sum(1 for w in words if w in _GENERAL_WORDS) + sum(1 for w in words if w.isdigit())
+    general = _general_count(words, modals=True)
     overlap = _overlap(tokens, client)
     if words[0] in _GENERAL_SUBJECTS and general >= 1:
         return True
@@ -818,7 +838,8 @@ def _complexity(reply: Analysis, sentence: Sentence, tokens: list[Token], client
     if negated_feelings and feelings and len(negated_feelings) < len(feelings):
         points += 2
         why.append("contrasts feelings")
-    markers = _in(marker_hits, sentence, ("complex_markers",))
+    # A marker in the client's own words ('I want...' -> 'you want...') goes no further than they did.
+    markers = [m for m in _in(marker_hits, sentence, ("complex_markers",)) if not _echo(reply.tokens[m.first : m.last], client)]
     if markers:
         points += 2
         why.append("goes beyond the words: " + markers[0].phrase)
@@ -838,7 +859,7 @@ def _complexity(reply: Analysis, sentence: Sentence, tokens: list[Token], client
         if ratio <= 0.34:
             points -= 1
             why.append("mostly the client's words")
-    if _contains(words, (("afraid", "that"), ("worried", "that"), ("scared", "that"), ("wish",), ("hoping",), ("what", "matters"), ("important", "to", "you"), ("because", "you"), ("even", "though"), ("and", "yet"), ("at", "the", "same", "time"), ("more", "than"), ("so", "much", "as"), ("not", "just"), ("rather", "than"))):
+    if _contains(words, (("afraid", "that"), ("worried", "that"), ("scared", "that"), ("wish",), ("hoping",), ("what", "matters"), ("important", "to", "you"), ("because", "you"), ("even", "though"), ("and", "yet"), ("at", "the", "same", "time"), ("more", "than"), ("so", "much", "as"), ("not", "just"), ("rather", "than"), ("means",))):
         points += 1
         why.append("adds meaning")
     if len(words) >= 22:
@@ -852,3 +873,184 @@ def _complexity(reply: Analysis, sentence: Sentence, tokens: list[Token], client
 def _said(reply: Analysis, match: Match, client_stems: frozenset[str]) -> bool:
     stems = [reply.tokens[i].stem for i in range(match.first, match.last)]
     return all(s in client_stems for s in stems)
+
+
+# ---------------------------------------------------------------- the client's own words, another's words
+
+_MODALS = frozenset({"can", "may", "could", "might"})
+_DETERMINERS = frozenset({"a", "an", "the", "this", "that", "these", "it", "there"})
+# Words of general or professional knowledge: a statement with them informs ('an approach called CRAFT').
+_EXPERT_WORDS = frozenset({"people", "counsellors", "counselors", "therapists", "staff", "called", "approach", "approaches", "always", "phase", "regularly",
+                           "half", "majority", "caused", "helpline", "helplines", "support", "charity", "charities", "services"})
+# The client's 'I', 'my', 'am' come back as 'you', 'your', 'are'.
+_PERSON = {"you": ("i", "me", "you"), "your": ("my", "your"), "yours": ("mine", "yours"), "yourself": ("myself", "yourself"),
+           "are": ("am", "are", "is"), "were": ("was", "were"), "have": ("have", "has", "had"), "has": ("have", "has")}
+_FILLER_WORDS = frozenset({"really", "just", "actually", "still", "so", "very", "literally", "honestly"})
+
+
+def _echo(tokens: list[Token], client: Analysis | None, min_words: int = 2) -> bool:
+    """Whether `tokens` are the client's own words with the person shifted ('I could ask' -> 'you could ask',
+    'I am strong' -> 'you're strong'); intensifiers may differ on either side."""
+    if client is None:
+        return False
+    said = [t for t in tokens if t.word and t.text not in _FILLER_WORDS]
+    if len(said) < min_words:
+        return False
+    options = [tuple(stem(w) for w in _PERSON[t.text]) if t.text in _PERSON else (t.stem,) for t in said]
+    memo = client.memo.get("_echo_stems")
+    if memo is None:
+        memo = client.memo["_echo_stems"] = [t.stem for t in client.tokens if t.word and t.text not in _FILLER_WORDS]
+    stems = memo
+    n = len(options)
+    first = options[0]
+    for i in range(len(stems) - n + 1):
+        if stems[i] in first and all(stems[i + j] in options[j] for j in range(1, n)):
+            return True
+    return False
+
+
+def _gives_back(reply: Analysis, match: Match, client: Analysis | None) -> bool:
+    """A roadblock's or an affirmation's words that the client said of themselves: a reflection of them.
+    'you never ...' counts when the client's own 'never' came with the same verb ('I literally never put it down')."""
+    if client is None:
+        return False
+    tokens = reply.tokens
+    words = [t for t in tokens[match.first : match.last] if t.word]
+    last = words[-1].text if words else ""
+    if last in ("never", "always") and match.last < len(tokens) and tokens[match.last].word:
+        if tokens[match.last].text in _EXPECTING:
+            return True  # 'You never pictured yourself in this chair': what the client expected, not a habit blamed
+        before = tokens[match.first - 1] if match.first else None
+        if before is not None and before.word and before.text not in ("and", "but", "so", "now", "then", "because", "yet", "or", "just"):
+            return True  # 'somewhere you never see': a relative clause, not 'You never listen'
+        following = tokens[match.last].stem
+        stems = [t.stem for t in client.tokens if t.word]
+        # the client's own 'I (literally) never put it down', not their 'You never listen' about someone else
+        return any(s == last and following in stems[i + 1 : i + 4] and "i" in stems[max(0, i - 3) : i] for i, s in enumerate(stems))
+    if len(words) < 2 or words[0].text not in _SECOND:
+        return False
+    sentence = reply.sentences[tokens[match.first].sentence]
+    if all(t.text in _LEAD_FILLERS for t in tokens[sentence.first : match.first] if t.word):
+        return False  # opening the sentence, the client's own verdict becomes the counsellor's ('You should know better')
+    return _echo(words, client)
+
+
+def _reported_judgement(reply: Analysis, match: Match) -> bool:
+    """A judgement someone else makes, or one the client fears: 'you're hearing that it's all your fault',
+    'people telling you you're the problem', 'some of you feels it's wrong to be angry', 'if you mess up'."""
+    before = []
+    for t in reversed(reply.tokens[max(0, match.first - 5) : match.first]):
+        if not t.word:
+            break
+        before.append(t.text)
+    if before[:1] and before[0] in ("if", "when", "whether"):
+        return True
+    return any(w in _HEARSAY for w in before)
+
+
+_EXPECTING = frozenset("pictured imagined thought expected dreamed dreamt planned meant wanted chose asked saw guessed knew".split())
+_HEARSAY = frozenset({"hear", "hearing", "heard", "told", "telling", "tell", "tells", "say", "says", "saying", "said", "feel", "feels", "felt",
+                      "feeling", "think", "thinks", "thinking", "worry", "worried", "afraid", "scared", "fear", "wonder", "wondering", "believe", "believes"})
+
+
+def _told_to(reply: Analysis, match: Match) -> bool:
+    """'You tell your Year 9s to put their phones away': an order reported, not given."""
+    tokens = reply.tokens
+    if match.first == 0 or tokens[match.first - 1].text != "to":
+        return False
+    for t in reversed(tokens[max(0, match.first - 6) : match.first - 1]):
+        if not t.word:
+            return False
+        if t.text in ("tell", "tells", "told", "telling", "ask", "asks", "asked", "want", "wants", "wanted", "expect", "expects", "expected", "remind", "reminds"):
+            return True
+    return False
+
+
+def _negated_at(words: list[str], i: int) -> bool:
+    """'not lazy', 'the not caring': the word denied, not said of the client."""
+    return any(w in ("not", "never", "no") for w in words[max(0, i - 2) : i])
+
+
+def _reported_at(words: list[str], i: int) -> bool:
+    return any(w in _HEARSAY for w in words[max(0, i - 5) : i])
+
+
+def _trailing_anyway(reply: Analysis, match: Match, words: list[str]) -> bool:
+    """'... as if you ended up in the same place anyway': closing a clause about the client, 'anyway' changes no subject."""
+    if match.phrase not in ("anyway", "anyhow") or "you" not in words:
+        return False
+    before = reply.tokens[match.first - 1] if match.first else None
+    return before is not None and before.word
+
+
+def _advice_statement(words: list[str], tokens: list[Token], client: Analysis | None) -> bool:
+    """'You could try...', 'It's the only way...', unless reported ('your body tells you it's the only way')
+    or the client's own idea given back ('I could ask to...' -> 'You could ask to...')."""
+    by_first = _index(_ADVICE_STATEMENT)
+    for i, w in enumerate(words):
+        for seq in by_first.get(w, ()):
+            n = len(seq)
+            if tuple(words[i : i + n]) != seq:
+                continue
+            if any(x in _HEARSAY or x == "knows" for x in words[max(0, i - 3) : i]):
+                continue
+            if seq[0] == "you" and _echo(tokens[i : i + n], client):
+                continue
+            return True
+    return False
+
+
+def _clients_world(words: list[str], tokens: list[Token], client: Analysis | None, feelings, sentence: Sentence, marker_hits: list[Match]) -> bool:
+    """A statement without 'you' about the client's own situation: it takes up the client's words or names how it
+    feels or what it means, and has none of the marks of general information (figures, 'usually', 'research')."""
+    if client is None or (words[0] in _GENERAL_SUBJECTS and words[0] not in _DETERMINERS) or any(w in _EXPERT_WORDS for w in words):
+        return False
+    if "we" in words or (words[0].endswith("s") and not words[0].endswith("ss") and words[0] not in _THIRD and words[0] not in ("this", "his", "its", "was", "is", "as", "has")):
+        return False  # 'Dogs don't really understand time the way we do': a general truth (bare plural, human 'we')
+    if _general_count(words):
+        return False
+    if feelings or any(w in ("feel", "feels", "felt", "feeling", "means", "meant") for w in words):
+        return True
+    if _in(marker_hits, sentence, ("complex_markers",)) or _contains(words, _METAPHOR):
+        return True
+    client_stems = client.content_stems()
+    return any(t.stem in client_stems for t in tokens if t.text not in STOPWORDS and len(t.text) > 2) or any(w in _THIRD for w in words)
+
+
+_THIS_ONE = frozenset({"the", "that", "this", "last", "next"})  # 'the most dangerous', 'that week in Crete': no general fact
+
+
+def _general_count(words: list[str], modals: bool = False) -> int:
+    """Marks of general information ('usually', 'research', figures); 'the most dangerous' is a superlative,
+    and 'can'/'may' alone mark no fact unless `modals`."""
+    count = 0
+    for i, w in enumerate(words):
+        if w.isdigit():
+            count += 1
+        elif w in _GENERAL_WORDS and (modals or w not in _MODALS) and not (i and words[i - 1] in _THIS_ONE and w in ("most", "week", "hours")) and not (w == "some" and words[i + 1 : i + 2] == ["of"]):
+            count += 1
+    return count
+
+
+def _reframes(words: list[str]) -> bool:
+    """'It isn't X; it's Y': the denial is followed by what it is instead."""
+    for i in range(2, len(words) - 1):
+        if words[i] in ("it", "that") and words[i + 1] == "is" and "not" not in words[i + 2 : i + 3]:
+            return True
+    return False
+
+
+
+_EVERYONE = frozenset({"everyone", "everybody"})
+
+
+def _their_generalisation(reply: Analysis, match: Match, client: Analysis | None) -> bool:
+    """'Everyone has an opinion on how you should be grieving' after 'Everyone's got something to say about how
+    I should be doing it': the client's own complaint about everyone, given back about the client, not the
+    counsellor's 'everyone has bad days'."""
+    if client is None or match.phrase.split()[0] not in _EVERYONE:
+        return False
+    if not any(t.text in _EVERYONE for t in client.tokens):
+        return False
+    sentence = reply.sentences[reply.tokens[match.first].sentence]
+    return any(t.text in _SECOND for t in reply.tokens[match.last : sentence.last])
