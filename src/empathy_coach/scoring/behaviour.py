@@ -75,7 +75,7 @@ _OFFER = (("if", "you", "would", "like", "i"), ("if", "you", "like", "i"), ("if"
 _ARGUMENT_FRAMES = (("look", "at", "it", "this", "way"), ("look", "at", "it", "like", "this"), ("think", "of", "it", "this", "way"), ("think", "of", "it", "like", "this"),
     ("the", "way", "i", "see", "it"), ("if", "you", "think", "about", "it"), ("when", "you", "think", "about", "it"), ("think", "about", "it", "logically"),
     ("the", "fact", "is"), ("the", "truth", "is"), ("the", "reality", "is"), ("let", "us", "be", "realistic"), ("consider", "this"), ("the", "point", "is"))
-_METAPHOR = (("as", "if"), ("as", "though"), ("like", "a"), ("like", "an"), ("like", "you", "are", "carrying"), ("almost", "like"))
+_METAPHOR = (("as", "if"), ("as", "though"), ("like", "a"), ("like", "an"), ("like", "you", "are", "carrying"), ("almost", "like"), ("feels", "like", "the"), ("feel", "like", "the"))
 
 
 @dataclass(slots=True)
@@ -839,12 +839,12 @@ def _complexity(reply: Analysis, sentence: Sentence, tokens: list[Token], client
         points += 2
         why.append("contrasts feelings")
     # A marker in the client's own words ('I want...' -> 'you want...') goes no further than they did.
-    markers = [m for m in _in(marker_hits, sentence, ("complex_markers",)) if not _echo(reply.tokens[m.first : m.last], client)]
+    markers = [m for m in _in(marker_hits, sentence, ("complex_markers",)) if not _echo(reply.tokens[m.first : m.last], client) and not _client_contrast(m, client)]
     if markers:
         points += 2
         why.append("goes beyond the words: " + markers[0].phrase)
     words = [t.text for t in tokens]
-    if _contains(words, _METAPHOR):
+    if _contains(words, _METAPHOR) and not _client_metaphor(reply, words, tokens, client):
         points += 2
         why.append("metaphor")
     content = [t for t in tokens if t.text not in STOPWORDS and len(t.text) > 2]
@@ -1054,3 +1054,40 @@ def _their_generalisation(reply: Analysis, match: Match, client: Analysis | None
         return False
     sentence = reply.sentences[reply.tokens[match.first].sentence]
     return any(t.text in _SECOND for t in reply.tokens[match.last : sentence.last])
+
+
+def _client_metaphor(reply: Analysis, words: list[str], tokens: list[Token], client: Analysis | None) -> bool:
+    """'you feel like a horrible daughter for wanting that' after 'I feel like a horrible daughter for wanting
+    that': the client's own image, to the end of the clause (extending it, '... a little more with every
+    journey', adds to it)."""
+    if client is None:
+        return False
+    by_first = _index(_METAPHOR)
+    found = False
+    for i, w in enumerate(words):
+        for seq in by_first.get(w, ()):
+            n = len(seq)
+            if tuple(words[i : i + n]) == seq:
+                clause = _to_clause_end(reply, tokens[i])
+                if not _echo(clause, client, min_words=n + 1):
+                    return False
+                found = True
+    return found
+
+
+def _client_contrast(match: Match, client: Analysis | None) -> bool:
+    """'even though' joining what the client already set against each other with 'but' ('He didn't choose the
+    stroke. But I'm so angry.'): the contrast is theirs."""
+    if client is None or match.phrase not in ("even though", "and yet"):
+        return False
+    return any(t.text in ("but", "though", "yet") for t in client.tokens)
+
+
+def _to_clause_end(reply: Analysis, token: Token) -> list[Token]:
+    at = next(k for k, t in enumerate(reply.tokens) if t is token)
+    out = []
+    for t in reply.tokens[at:]:
+        if not t.word:
+            break
+        out.append(t)
+    return out
