@@ -227,6 +227,8 @@ def _starts(words: list[str], seqs: tuple[tuple[str, ...], ...], within: int = 1
 
 
 def _contains(words: list[str], seqs: tuple[tuple[str, ...], ...]) -> bool:
+    if _index(seqs).keys().isdisjoint(words):  # the usual case, decided in C
+        return False
     return _starts(words, seqs, within=len(words))
 
 

@@ -51,6 +51,7 @@ class PhraseSet:
     """
 
     def __init__(self, phrases: dict[str, list[str]]) -> None:
+        self._firsts: frozenset[str] | None = None  # the keys a phrase can start with
         self._root: dict = {}
         self.categories = set(phrases)
         for category, items in phrases.items():
@@ -75,6 +76,7 @@ class PhraseSet:
     @classmethod
     def from_builtins(cls, data: dict) -> PhraseSet:
         self = cls.__new__(cls)
+        self._firsts = None
         self._root = data["root"]
         self.categories = set(data["categories"])
         return self
@@ -92,10 +94,10 @@ class PhraseSet:
         root = self._root
         found: list[Match] = []
         count = len(tokens)
-        if _WILD in root:
-            starts = [i for i in range(count) if keys[i] is not None]
-        else:
-            starts = [i for i in range(count) if keys[i] is not None and any(k in root for k in keys[i])]
+        firsts = self._firsts
+        if firsts is None:
+            firsts = self._firsts = frozenset(root)
+        starts = [i for i, options in enumerate(keys) if options is not None and not firsts.isdisjoint(options)]
         for index in starts:
             token = tokens[index]
             stack = [(root, index)]
