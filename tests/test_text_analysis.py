@@ -59,3 +59,12 @@ def test_any_text_analyses_and_spans_stay_in_bounds(text):
     analysis = Analysis(text)
     for token in analysis.tokens:
         assert 0 <= token.start < token.end <= len(text)
+
+
+def test_instead_negates_only_as_instead_of():
+    from empathy_coach.scoring.text import Analysis
+
+    negated = {t.text: t.negated for t in Analysis("Instead of angry, you feel sad.").tokens if t.word}
+    assert negated["angry"] is True and negated["sad"] is False
+    adverb = {t.text: t.negated for t in Analysis("And instead you feel empty.").tokens if t.word}
+    assert adverb["empty"] is False

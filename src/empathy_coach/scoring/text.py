@@ -274,11 +274,14 @@ def _expand_uncached(word: str) -> tuple[str, ...]:
 
 def _mark_negation(tokens: list[Token]) -> None:
     remaining = 0
-    for token in tokens:
+    for index, token in enumerate(tokens):
         if token.text in _SCOPE_BREAKERS:
             remaining = 0
             continue
         if token.word and token.text in NEGATORS:
+            # "instead of angry" sets a feeling aside; "instead you feel empty" names one.
+            if token.text == "instead" and not (index + 1 < len(tokens) and tokens[index + 1].text == "of"):
+                continue
             remaining = NEGATION_WINDOW
             continue
         if remaining and token.word:
