@@ -269,3 +269,15 @@ def test_check_scores_exemplars_as_models_that_must_pass(tmp_path):
     assert problems and all(line.startswith(f"{bank}:13:13: error: exemplar in models-one/t1") for line in problems)
     assert any("expected to pass, but it failed" in line for line in problems)
     assert any("labelled complex_reflection, coded persuade" in line for line in problems)
+
+
+def test_the_readme_score_example_is_what_the_tool_prints():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```console\n", 1)[1].split("```", 1)[0]
+    command, rest = block.split(" \\\n", 1)
+    reply_line, shown = rest.split("\n", 1)
+    client = re.search(r'--client "([^"]+)"', command).group(1)
+    reply = reply_line.strip().strip('"')
+    result = run("score", "--client", client, reply)
+    assert result.exit_code == 0
+    assert result.output == shown
