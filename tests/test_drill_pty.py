@@ -33,6 +33,14 @@ def spawn(home, *args: str, **extra_env: str):
                          encoding="utf-8", timeout=TIMEOUT)
 
 
+def answer_well(child) -> None:
+    """The first prompt, a strong reply, its feedback, and the next prompt."""
+    child.expect("you> ")
+    child.sendline(GOOD)
+    child.expect("Behaviour: ")
+    child.expect("you> ")
+
+
 def interrupt(child, expected: str) -> None:
     """Ctrl-C until `expected` shows: a ^C that lands while readline sets the terminal up can be dropped,
     as it can for a person, who presses it again."""
@@ -78,10 +86,7 @@ def test_drill_in_a_terminal_reply_hint_quit(isolated_home, nights):
 def test_replies_survive_sigkill(isolated_home, nights):
     child = spawn(isolated_home, "--bank", nights, SCENARIO)
     try:
-        child.expect("you> ")
-        child.sendline(GOOD)
-        child.expect("Behaviour: ")
-        child.expect("you> ")
+        answer_well(child)
         child.sendline("You feel torn between your team and your kid.")
         child.expect("Attempt|Behaviour: ")
         child.expect("you> ")  # the second feedback is on screen
@@ -99,10 +104,7 @@ def test_replies_survive_sigkill(isolated_home, nights):
 def test_ctrl_c_ends_with_the_summary_and_no_traceback(isolated_home, nights):
     child = spawn(isolated_home, "--bank", nights, SCENARIO)
     try:
-        child.expect("you> ")
-        child.sendline(GOOD)
-        child.expect("Behaviour: ")
-        child.expect("you> ")
+        answer_well(child)
         interrupt(child, "Session summary")
         child.expect(pexpect.EOF)
         output = child.before
@@ -133,10 +135,7 @@ def test_no_color_in_a_terminal_gives_linear_plain_text(isolated_home, nights):
 def test_a_closed_terminal_keeps_the_replies_already_scored(isolated_home, nights):
     child = spawn(isolated_home, "--bank", nights, SCENARIO)
     try:
-        child.expect("you> ")
-        child.sendline(GOOD)
-        child.expect("Behaviour: ")
-        child.expect("you> ")
+        answer_well(child)
         child.sendline("Half a reply that is never sent \\")  # a continued line, still being typed
         os.kill(child.pid, signal.SIGHUP)  # what the terminal sends when its window is closed
         child.expect(pexpect.EOF)
