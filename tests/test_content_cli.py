@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -281,3 +282,13 @@ def test_the_readme_score_example_is_what_the_tool_prints():
     result = run("score", "--client", client, reply)
     assert result.exit_code == 0
     assert result.output == shown
+
+
+def test_a_reader_that_stops_early_is_not_a_failure():
+    first = json.loads(run("list", "--format", "json").output)["scenarios"][0]["id"]
+    for args in (["show", first], ["list"], ["show", first, "--format", "json"]):
+        proc = subprocess.Popen([sys.executable, "-m", "empathy_coach", "--no-color", *args],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "60"})
+        proc.stdout.close()  # the reader is gone before the first write, as with `| head -0`
+        assert proc.wait(timeout=30) == 0, args
+        assert b"Traceback" not in proc.stderr.read()

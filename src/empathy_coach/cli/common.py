@@ -39,8 +39,18 @@ def color_allowed() -> bool:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 
+    class QuietOnClosedPipe(Console):
+        # `empathy-coach show X | head` is not a failure: rich would exit 1, `guarded` exits 0.
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            try:  # so that Python's own flush at exit finds nowhere to fail
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self.file.fileno())
+            except (OSError, ValueError):
+                pass
+            raise BrokenPipeError
+
     stream = sys.stderr if stderr else sys.stdout
-    return Console(
+    return QuietOnClosedPipe(
         file=stream,
         no_color=not color_allowed(),
         highlight=False,
