@@ -161,11 +161,25 @@ def _points_of(ctx: Context) -> list[m.ContentPoint]:
     if ctx.client is None:
         return []
     # Without a scenario, the client's own content words are the points to give back.
-    seen: dict[str, str] = {}
-    for token in ctx.client.tokens:
-        if token.word and token.text not in STOPWORDS and len(token.text) > 3 and token.stem not in seen:
-            seen[token.stem] = token.text
-    return [m.ContentPoint(text=word) for word in list(seen.values())[:8]]
+    points = ctx.client.memo.get("content points")
+    if points is None:
+        seen: dict[str, str] = {}
+        for token in ctx.client.tokens:
+            if token.word and token.text not in STOPWORDS and len(token.text) > 3 and token.stem not in seen:
+                seen[token.stem] = token.text
+        points = ctx.client.memo["content points"] = [m.ContentPoint(text=word) for word in list(seen.values())[:8]]
+    return points
+
+
+def _stem_spans(reply: Analysis) -> dict[str, list[tuple[int, int]]]:
+    """Each word stem of a text with the spans where it stands, computed once per text."""
+    index = reply.memo.get("stem spans")
+    if index is None:
+        index = reply.memo["stem spans"] = {}
+        for t in reply.tokens:
+            if t.word:
+                index.setdefault(t.stem, []).append((t.start, t.end))
+    return index
 
 
 def _covered(point: m.ContentPoint, reply: Analysis, cache: dict) -> list[tuple[int, int]]:
@@ -180,10 +194,11 @@ def _covered(point: m.ContentPoint, reply: Analysis, cache: dict) -> list[tuple[
     if synonym_set is not None:
         spans.extend(_match_spans(synonym_set.find(reply)))
     if content:
-        hits = [(t.start, t.end) for t in reply.tokens if t.word and t.stem in content]
-        matched = {t.stem for t in reply.tokens if t.word and t.stem in content}
+        by_stem = _stem_spans(reply)
+        matched = [s for s in set(content) if s in by_stem]
         if len(matched) >= max(1, (len(content) + 1) // 2):
-            spans.extend(hits)
+            for s in matched:
+                spans.extend(by_stem[s])
     return sorted(set(spans))
 
 
