@@ -57,6 +57,7 @@ class Scorer:
         self.compiled: dict[str, object] = {}
         self._clients: dict[str, Analysis] = {}
         self._welcoming = [r for r in self.order if getattr(r, "welcome_questions", None)]
+        self._plan = [(rule, rule.kind, REGISTRY[rule.kind]) for rule in self.order]
         self.total_weight = 0.0
 
     def code(self, reply: str, client: str | None = None) -> Coding:
@@ -75,10 +76,10 @@ class Scorer:
         required_failed = False
         gains: list[tuple[float, int, str]] = []
         empty = reply_analysis.is_empty()
-        for index, rule in enumerate(self.order):
-            if not self._applies(rule, turn, tags):
+        for index, (rule, kind, evaluate) in enumerate(self._plan):
+            if (rule.skills or rule.tags) and not self._applies(rule, turn, tags):
                 continue
-            outcome = _EMPTY if empty else REGISTRY[rule.kind](rule, ctx)
+            outcome = _EMPTY if empty else evaluate(rule, ctx)
             if outcome is None:
                 continue
             ctx.results[rule.id] = outcome
@@ -94,7 +95,7 @@ class Scorer:
             results.append(
                 RuleResult(
                     id=rule.id,
-                    kind=rule.kind,
+                    kind=kind,
                     passed=outcome.passed,
                     points=round(points, 2),
                     max_points=rule.weight,
