@@ -292,3 +292,17 @@ def test_a_reader_that_stops_early_is_not_a_failure():
         proc.stdout.close()  # the reader is gone before the first write, as with `| head -0`
         assert proc.wait(timeout=30) == 0, args
         assert b"Traceback" not in proc.stderr.read()
+
+
+def test_a_run_builds_only_the_module_of_its_command():
+    from empathy_coach.cli import build_app, command_module
+
+    assert command_module(["score", "--client", "x", "y"]) == "score"
+    assert command_module(["--no-color", "history"]) == "progress"
+    assert command_module(["--help"]) is None and command_module([]) is None
+    assert command_module(["scor"]) is None  # the whole app, so the error can suggest 'score'
+    names = sorted(c.name for c in build_app(("progress",)).registered_commands)
+    assert names == ["export", "history", "progress"]
+    out = subprocess.run([sys.executable, "-m", "empathy_coach", "--no-color", "score", "--client", "I feel sad.", "You feel sad."],
+                         capture_output=True, text=True)
+    assert out.returncode in (0, 1) and out.stdout.startswith("Score: ")

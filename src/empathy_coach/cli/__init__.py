@@ -9,15 +9,18 @@ import typer
 from empathy_coach._version import __version__
 from empathy_coach.cli import common
 
-app = typer.Typer(
-    name="empathy-coach",
-    help="Practise reflective listening: drills with feedback, rubric checks, and grading for CI.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# Each module registers its commands; a run builds only the module of the command it runs,
+# so `score` does not pay for importing and building the other eleven.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "content": ("banks", "list", "show", "schema", "new"),
+    "check": ("check",),
+    "score": ("score",),
+    "drill": ("drill",),
+    "progress": ("progress", "history", "export"),
+    "grade": ("grade",),
+}
+_MODULE_OF = {command: module for module, commands in COMMANDS.items() for command in commands}
+_ROOT_FLAGS = {"--no-color"}
 
 
 def _version(value: bool) -> None:
@@ -26,7 +29,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
     no_color: bool = typer.Option(False, "--no-color", help="Never use colour (NO_COLOR is honoured too)."),
@@ -34,11 +36,44 @@ def root(
     common.Settings.no_color = no_color
 
 
-from empathy_coach.cli import check, content, drill, grade, progress, score  # noqa: E402  (commands register themselves on `app`)
+def build_app(modules: tuple[str, ...] | None = None) -> typer.Typer:
+    """The command line with every command, or with only those of `modules`."""
+    import importlib
 
-for module in (content, check, score, drill, progress, grade):
-    module.register(app)
+    built = typer.Typer(
+        name="empathy-coach",
+        help="Practise reflective listening: drills with feedback, rubric checks, and grading for CI.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    built.callback()(root)
+    for module in modules or tuple(COMMANDS):
+        importlib.import_module(f"empathy_coach.cli.{module}").register(built)
+    return built
+
+
+def command_module(argv: list[str]) -> str | None:
+    """The module of the command `argv` runs, or None when the whole command line is needed."""
+    for arg in argv:
+        if arg in _ROOT_FLAGS:
+            continue
+        return _MODULE_OF.get(arg)  # an option such as --help, or an unknown command: None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from empathy_coach.cli import app` (tests, embedding) gets the whole command line.
+    if name == "app":
+        full = globals()["app"] = build_app()
+        return full
+    raise AttributeError(name)
 
 
 def main() -> None:
-    app()
+    import sys
+
+    module = command_module(sys.argv[1:])
+    build_app((module,) if module else None)()
