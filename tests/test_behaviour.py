@@ -18,9 +18,9 @@ LABELLED = Path(__file__).parent / "data" / "behaviour_labelled.jsonl"
 CLIENT = "I've been drinking most nights to unwind, and my doctor says my liver numbers are up. I don't know what to do."
 
 # The figures reached when this test was written; they may only go up.
-MIN_ACCURACY = 0.76
-MIN_FOUR_CLASS_KAPPA = 0.77
-MIN_SIMPLE_COMPLEX_KAPPA = 0.72
+MIN_ACCURACY = 0.81
+MIN_FOUR_CLASS_KAPPA = 0.81
+MIN_SIMPLE_COMPLEX_KAPPA = 0.75
 
 
 @pytest.mark.parametrize(
