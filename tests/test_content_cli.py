@@ -187,7 +187,9 @@ def test_check_runs_examples_of_the_builtin_banks_by_default():
     result = run("check", "--format", "json")
     summary = json.loads(result.output)["summary"]
     assert summary["files"] >= 3
-    assert summary["examples_run"] > 0
+    assert summary["examples_run"] > 1000  # every example and exemplar of the built-in library
+    assert summary["examples_failed"] == 0 and summary["errors"] == 0, result.output
+    assert result.exit_code == 0
 
 
 BAD_INPUTS = {
