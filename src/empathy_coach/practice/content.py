@@ -29,7 +29,7 @@ from empathy_coach.paths import builtin_root, cache_home, user_home, write_cache
 if TYPE_CHECKING:
     from empathy_coach.banks.catalog import Catalog
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 KINDS = ("banks", "rubrics", "lexicons")
 SUFFIXES = (".yaml", ".yml")
 
@@ -182,6 +182,13 @@ def cache_file() -> Path:
     return cache_home() / f"builtin-content-{zlib.crc32(chr(0).join(key).encode()):08x}-{len(key)}.msgpack"
 
 
+def without_examples(bank: m.Bank) -> m.Bank:
+    """A bank as a drill reads it: the calibration examples are for `check`, and about half the bytes."""
+    return msgspec.structs.replace(bank, scenarios=[
+        msgspec.structs.replace(s, turns=[msgspec.structs.replace(t, examples=[]) for t in s.turns]) for s in bank.scenarios
+    ])
+
+
 def builtin_cached() -> Cached | None:
     """The built-in content, from the cache or (once) from YAML; None if it has errors."""
     try:
@@ -199,7 +206,7 @@ def builtin_cached() -> Cached | None:
     if any((s.rubric or b.value.rubric) not in scratch.rubrics for b in scratch.banks for s in b.value.scenarios):
         return None  # a rubric given by path: only the full catalog resolves it
     cached = Cached(
-        banks=[(b.path, b.value) for b in scratch.banks],
+        banks=[(b.path, without_examples(b.value)) for b in scratch.banks],
         rubrics=[(r.path, ident, msgspec.Raw(msgspec.msgpack.encode(r.value))) for ident, r in scratch.rubrics.items()],
         lexicons=[(x.path, ident, msgspec.Raw(msgspec.msgpack.encode(x.value))) for ident, x in scratch.lexicons.items()],
     )
