@@ -308,3 +308,18 @@ def test_a_run_builds_only_the_module_of_its_command():
     out = subprocess.run([sys.executable, "-m", "empathy_coach", "--no-color", "score", "--client", "I feel sad.", "You feel sad."],
                          capture_output=True, text=True)
     assert out.returncode in (0, 1) and out.stdout.startswith("Score: ")
+
+
+def test_escape_codes_in_scenario_text_are_made_visible(tmp_path):
+    bank = tmp_path / "evil.yaml"
+    bank.write_text(
+        'id: evil\ntitle: "Bank \\e]0;pwned\\a"\nscenarios:\n  - id: evil-one\n    title: "Title \\e[2J"\n'
+        '    tags: ["t\\e[5m"]\n    setting: "Set \\e[8m"\n    turns:\n      - id: t1\n        client: "Hi \\e[31mred"\n',
+        encoding="utf-8",
+    )
+    for args in (["show", "evil-one"], ["list"], ["banks", str(bank)]):
+        extra = [] if args[0] == "banks" else ["--bank", str(bank)]
+        result = run(*args, *extra)
+        assert result.exit_code == 0, (args, result.output)
+        assert "\x1b" not in result.output and "\x07" not in result.output, args
+        assert "\\x1b" in result.output, args

@@ -299,3 +299,24 @@ def test_load_bank_api_needs_neither_typer_nor_rich(tmp_path):
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env={**os.environ}).stdout.split()
     assert out == ["tiny", "False", "False"]
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+def test_a_scenario_without_turns_is_located_not_a_crash():
+    text = "id: b\ntitle: B\nscenarios:\n  - id: empty-one\n    title: No turns yet\n"
+    problem = only_problem(text)
+    assert problem.code == "missing-field" and problem.line == 4
+    assert "expected at least one turn" in problem.message
+
+
+def test_deep_nesting_is_refused_without_a_traceback():
+    problem = only_problem("id: " + "[" * 600 + "]" * 600 + "\n")
+    assert problem.code == "too-deep"
+
+
+def test_a_pipe_named_like_a_bank_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "bank.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as caught:
+        load_file(fifo)
+    assert caught.value.problems[0].code == "unreadable"
+    assert "regular file" in caught.value.problems[0].message

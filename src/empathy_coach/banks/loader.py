@@ -97,6 +97,9 @@ def _check_bank(doc: Document, bank: m.Bank, problems: list[Problem]) -> None:
 
 
 def _check_turns(doc: Document, scenario: m.Scenario, where: tuple, problems: list[Problem]) -> None:
+    if not scenario.turns:
+        problems.append(doc.problem(where, f"scenario '{scenario.id}': expected at least one turn in 'turns', found none", "missing-field"))
+        return
     ids: dict[str, int] = {}
     for t_index, turn in enumerate(scenario.turns):
         if turn.id in ids:

@@ -83,6 +83,9 @@ def read_text(path: Path, display: str | None = None) -> str:
     try:
         if path.is_dir():
             raise InputError.single(name, "expected a file, found a directory", "unreadable")
+        if path.exists() and not path.is_file():
+            # A FIFO or a device would block or never end.
+            raise InputError.single(name, "expected a regular file, found a pipe or device", "unreadable")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError.single(
@@ -125,6 +128,8 @@ def parse(text: str, name: str) -> Document:
         raise InputError.single(name, "expected a YAML mapping, found an empty file", "empty", 1, 1)
     try:
         root = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise InputError.single(name, "expected data nested at most a few hundred levels deep, found deeper nesting", "too-deep", 1, 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or "invalid YAML"
@@ -137,7 +142,10 @@ def parse(text: str, name: str) -> Document:
     if root is None:
         raise InputError.single(name, "expected a YAML mapping, found an empty document", "empty", 1, 1)
     builder = _Builder(name)
-    data = builder.build(root)
+    try:
+        data = builder.build(root)
+    except RecursionError:
+        raise InputError.single(name, "expected data nested at most a few hundred levels deep, found deeper nesting", "too-deep", 1, 1) from None
     if builder.problems:
         raise InputError(builder.problems)
     return Document(name, data, root)

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from empathy_coach.cli.common import ListFormat, UsageError, catalog, console, guarded, write_json
+from empathy_coach.reports.literal import printable
 
 BANK_OPTION = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable).")
 
@@ -56,7 +57,7 @@ def banks_command(
     for column in ("id", "title", "scenarios", "source", "path"):
         table.add_column(column, justify="right" if column == "scenarios" else "left")
     for row in rows:
-        table.add_row(row["id"], row["title"], str(row["scenarios"]), row["source"], row["path"])
+        table.add_row(row["id"], printable(row["title"]), str(row["scenarios"]), row["source"], printable(row["path"]))
     console().print(table)
 
 
@@ -99,7 +100,7 @@ def list_command(
     for column in ("id", "title", "bank", "difficulty", "turns", "tags"):
         table.add_column(column, justify="right" if column == "turns" else "left")
     for row in rows:
-        table.add_row(row["id"], row["title"], row["bank"], row["difficulty"], str(row["turns"]), ", ".join(row["tags"]))
+        table.add_row(row["id"], printable(row["title"]), row["bank"], row["difficulty"], str(row["turns"]), printable(", ".join(row["tags"])))
     console().print(table)
 
 
@@ -139,27 +140,27 @@ def show_command(
 
     out = console()
     s = ref.scenario
-    out.print(Text.assemble((s.title, "bold"), f"  ({s.id}, bank {ref.bank.id}, {s.difficulty})"))
+    out.print(Text.assemble((printable(s.title), "bold"), f"  ({s.id}, bank {ref.bank.id}, {s.difficulty})"))
     if s.tags:
-        out.print(Text("tags: " + ", ".join(s.tags), style="dim"))
+        out.print(Text(printable("tags: " + ", ".join(s.tags)), style="dim"))
     if s.setting:
-        out.print(Text(s.setting.strip(), style="italic"))
+        out.print(Text(printable(s.setting.strip()), style="italic"))
     for turn in s.turns:
         out.print()
         out.print(Text.assemble((f"[{turn.id}] ", "bold cyan"), ("target: ", "dim"), turn.skill.replace("_", " ")))
-        out.print(Text.assemble(("Client: ", "bold"), turn.client.strip()))
+        out.print(Text.assemble(("Client: ", "bold"), printable(turn.client.strip())))
         if turn.nonverbal:
-            out.print(Text(f"({turn.nonverbal.strip()})", style="italic"))
+            out.print(Text(printable(f"({turn.nonverbal.strip()})"), style="italic"))
         if turn.emotions:
-            out.print(Text("feelings: " + ", ".join(turn.emotions), style="dim"))
+            out.print(Text(printable("feelings: " + ", ".join(turn.emotions)), style="dim"))
         if turn.content:
-            out.print(Text("content: " + "; ".join(c.text for c in turn.content_points()), style="dim"))
+            out.print(Text(printable("content: " + "; ".join(c.text for c in turn.content_points())), style="dim"))
         if turn.sides:
-            out.print(Text("sides: " + " / ".join(c.text for c in turn.side_points()), style="dim"))
+            out.print(Text(printable("sides: " + " / ".join(c.text for c in turn.side_points())), style="dim"))
         for exemplar in turn.exemplar_list():
-            out.print(Text.assemble(("  exemplar ", "green"), (f"({exemplar.behaviour.replace('_', ' ')}): ", "dim"), exemplar.reply.strip()))
+            out.print(Text.assemble(("  exemplar ", "green"), (f"({exemplar.behaviour.replace('_', ' ')}): ", "dim"), printable(exemplar.reply.strip())))
         for hint in turn.hints:
-            out.print(Text.assemble(("  hint: ", "yellow"), hint.strip()))
+            out.print(Text.assemble(("  hint: ", "yellow"), printable(hint.strip())))
         branches = turn.branches()
         if branches:
             out.print(Text("  next: " + "; ".join(f"{b.when} -> {b.goto}" for b in branches), style="dim"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from empathy_coach.reports.literal import printable  # noqa: F401  (re-exported: reports use it from here)
 from empathy_coach.scoring.result import ScoreResult
 
 if TYPE_CHECKING:
@@ -16,20 +17,6 @@ if TYPE_CHECKING:
 
 PASSED_STYLE = "bold green"
 FAILED_STYLE = "bold red underline"
-
-
-def printable(text: str) -> str:
-    """User text with control characters made visible, so nothing typed can drive the terminal."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in "\n\t":
-            out.append(char)
-        elif code < 32 or code == 127 or 0x80 <= code < 0xA0:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def highlighted_reply(reply: str, result: ScoreResult) -> Text:
