@@ -323,3 +323,10 @@ def test_escape_codes_in_scenario_text_are_made_visible(tmp_path):
         assert result.exit_code == 0, (args, result.output)
         assert "\x1b" not in result.output and "\x07" not in result.output, args
         assert "\\x1b" in result.output, args
+
+
+def test_new_with_a_name_the_file_system_refuses_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "scenario", "a" * 300)
+    assert result.exit_code == 2
+    assert "new: cannot write" in result.output

@@ -232,3 +232,16 @@ def test_the_builtin_safety_bank_carries_its_notice():
     result = drill("safety-better-off-without-me", input="/quit\n")
     assert result.exit_code == 0, result.output
     assert "Please note: This is practice, not a crisis protocol" in result.output
+
+
+def test_a_reply_with_bytes_that_are_not_utf8_is_scored_and_saved(nights, isolated_home):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "EMPATHY_COACH_HOME": str(isolated_home), "PYTHONIOENCODING": "utf-8:strict"}
+    out = subprocess.run([sys.executable, "-m", "empathy_coach", "drill", "--bank", nights, SCENARIO, "--plain"],
+                         input=b"You're exhausted \xe9 and stretched thin.\n/quit\n", capture_output=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert b"Traceback" not in out.stderr and b"could not save" not in out.stdout
+    assert [r.reply for r in attempts()] == ["You're exhausted \ufffd and stretched thin."]

@@ -301,3 +301,180 @@ def test_progress_bar_only_on_a_terminal_stderr_and_after_a_delay(monkeypatch):
     assert bar.bar is not None and bar.bar.tasks[0].completed == 500
     bar.close()
     assert bar.bar is None
+
+
+# ---------------------------------------------------------------- review fixes
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_output_that_is_an_input_is_refused_before_it_is_opened(tmp_path):
+    answers = tmp_path / "c.jsonl"
+    original = (json.dumps({"id": "c1", "client": CLIENT, "reply": GOOD}) + "\n").encode()
+    answers.write_bytes(original)
+    result = grade(str(answers), "--output", str(answers), "--format", "jsonl")
+    assert result.exit_code == 2
+    assert len(_lines(result.stderr)) == 1 and "also an input" in result.stderr and "Traceback" not in result.stderr
+    assert answers.read_bytes() == original  # not emptied
+    # the same file by another name: a relative path, a symlink, a hard link
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(answers)
+    hard = tmp_path / "hard.out"
+    hard.hardlink_to(answers)
+    for other in (str(tmp_path / "." / "c.jsonl"), str(link), str(hard)):
+        result = grade(str(answers), "--output", other, "--format", "json")
+        assert result.exit_code == 2, other
+        assert answers.read_bytes() == original
+    # another file is fine
+    result = grade(str(answers), "--output", str(tmp_path / "report.json"), "--format", "json")
+    assert result.exit_code == 0 and (tmp_path / "report.json").stat().st_size > 0
+
+
+def test_output_inside_an_input_folder_that_the_walk_would_grade_is_refused(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    graded = folder / "a.jsonl"
+    original = (json.dumps({"id": "c1", "client": CLIENT, "reply": GOOD}) + "\n").encode()
+    graded.write_bytes(original)
+    for target in (graded, folder / "sub" / ".." / "a.jsonl", folder / "new.jsonl", folder / "new.yaml"):
+        result = grade(str(folder), "--output", str(target), "--format", "jsonl")
+        assert result.exit_code == 2, target
+        assert len(_lines(result.stderr)) == 1 and "Traceback" not in result.stderr
+    assert graded.read_bytes() == original and not (folder / "new.jsonl").exists()
+    # a report the walk never grades (not an answers suffix, or hidden) is fine
+    assert grade(str(folder), "--output", str(folder / "report.json"), "--format", "json").exit_code == 0
+    assert grade(str(folder), "--output", str(folder / ".report.jsonl"), "--format", "jsonl").exit_code == 0
+
+
+def test_deeply_nested_json_is_that_records_error_and_the_rest_are_graded(tmp_path):
+    deep = b'{"id":"d1","client":"c","reply":' + b"[" * 1000 + b"]" * 1000 + b"}"
+    good = {"id": "g1", "client": CLIENT, "reply": GOOD}
+    path = _jsonl(tmp_path, [good, deep, {**good, "id": "g2"}])
+    result = grade(path, "--format", "jsonl")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3]
+    assert records[0]["error"] is None and records[2]["error"] is None and records[2]["passed"]
+    assert records[1]["line"] == 2 and "nested too deeply" in records[1]["error"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "junit", "jsonl", "github", "csv", "text"])
+def test_a_file_name_that_is_not_utf8_is_shown_with_a_replacement_character(tmp_path, fmt):
+    import os
+
+    name = os.fsdecode(b"f\xe9.jsonl")  # a lone surrogate in Python
+    path = tmp_path / name
+    try:
+        path.write_bytes((json.dumps({"id": "a", "client": CLIENT, "reply": "Just go to bed."}) + "\n").encode())
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system does not take non-UTF-8 names")
+    result = grade(str(path), "--format", fmt)
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "f\ufffd.jsonl" in result.stdout
+    if fmt == "json":
+        assert json.loads(result.stdout)["records"][0]["file"].endswith("f\ufffd.jsonl")
+    if fmt == "junit":
+        ET.fromstring(result.stdout)
+
+
+def test_a_folder_walk_shows_non_utf8_names_the_same_way(tmp_path):
+    import os
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    try:
+        (folder / os.fsdecode(b"b\xff.jsonl")).write_text(json.dumps({"id": "a", "client": CLIENT, "reply": GOOD}) + "\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system does not take non-UTF-8 names")
+    result = grade(str(folder), "--format", "junit")
+    assert result.exit_code == 0, result.output
+    assert ET.fromstring(result.stdout).find("testsuite").get("file").endswith("b\ufffd.jsonl")
+
+
+HOSTILE = "x\n::error::injected\x1b[31m\x07\r"
+
+
+def _hostile(tmp_path: Path) -> str:
+    path = tmp_path / "e\x1b[31mvil\x07.jsonl"
+    rows = [
+        {"id": HOSTILE, "student": "s\x1b]8;;http://e\x07link", "client": CLIENT, "reply": "Just go to bed."},
+        {"id": "ok\x1b", "client": CLIENT, "reply": "Just go to bed."},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(path)
+
+
+def _controls(text: str) -> set[str]:
+    return {c for c in text if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0}
+
+
+def test_github_annotations_make_control_characters_visible(tmp_path):
+    result = grade(_hostile(tmp_path), "--format", "github")
+    assert result.exit_code == 1, result.output
+    assert not _controls(result.stdout), repr(result.stdout)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4  # two answers, two groups below the pass rate
+    for line in lines:
+        assert GITHUB_LINE.match(line), line  # one command per line: nothing injected another
+    assert "file=" in lines[0] and "e\\x1b[31mvil\\x07.jsonl" in lines[0]
+    assert "x%0A%3A%3Aerror%3A%3Ainjected\\x1b[31m\\x07\\x0d" in lines[0]  # title: visible, then escaped
+    assert "::x%0A::error::injected\\x1b[31m\\x07\\x0d: " in lines[0]  # message
+    assert any("s\\x1b]8;;http://e\\x07link: " in line for line in lines)
+
+
+def test_csv_makes_control_characters_visible_in_every_cell(tmp_path):
+    result = grade(_hostile(tmp_path), "--format", "csv")
+    assert result.exit_code == 1, result.output
+    assert not _controls(result.stdout), repr(result.stdout)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["student"] for r in rows][0] == "s\\x1b]8;;http://e\\x07link"
+    assert all(r["file"].endswith("e\\x1b[31mvil\\x07.jsonl") for r in rows)
+    assert len(result.stdout.splitlines()) == 1 + len(rows)
+
+
+def test_csv_neutralises_formulas_in_file_names_and_jsonl_students(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("=cmd.jsonl", "-x.jsonl", "@y.jsonl", "+z.jsonl"):
+        (tmp_path / name).write_text(json.dumps({"id": "=1+1", "client": CLIENT, "reply": GOOD}) + "\n")
+    (tmp_path / "s.jsonl").write_text(json.dumps({"id": "a", "student": "\r=1", "client": CLIENT, "reply": GOOD}) + "\n")
+    result = grade("--format", "csv", "--", "=cmd.jsonl", "-x.jsonl", "@y.jsonl", "+z.jsonl", "s.jsonl")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["file"] for r in rows] == ["'=cmd.jsonl", "'-x.jsonl", "'@y.jsonl", "'+z.jsonl", "s.jsonl"]
+    assert [r["student"] for r in rows] == ["'=cmd.jsonl", "'-x.jsonl", "'@y.jsonl", "'+z.jsonl", "'\\x0d=1"]
+
+
+def test_a_fifo_input_is_refused_instead_of_hanging(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "f.jsonl"
+    os.mkfifo(fifo)
+    done = subprocess.run([sys.executable, "-m", "empathy_coach", "grade", str(fifo)], capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert _lines(done.stderr) == [f"empathy-coach: {fifo}: expected a regular file or folder, found a named pipe (FIFO) (use '-' to read standard input)"]
+    assert done.stdout == ""
+
+
+def test_a_fifo_inside_a_folder_is_not_graded(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "f.jsonl")
+    _jsonl(tmp_path, [{"id": "a", "client": CLIENT, "reply": GOOD}], name="ok.jsonl")
+    result = grade(str(tmp_path), "--format", "jsonl")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1
+
+
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _jsonl(tmp_path, [{"id": "a", "client": CLIENT, "reply": GOOD}])
+    result = grade("", "--format", "jsonl")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(_lines(result.stderr)) == 1 and "empty path" in result.stderr
+    assert grade("replies.jsonl", "", "--format", "jsonl").exit_code == 2

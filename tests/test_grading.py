@@ -273,3 +273,48 @@ def test_result_schema_describes_every_scored_record_field():
     properties = result_schema()["$defs"]["ScoredRecord"]["properties"]
     assert {f for f in ScoredRecord.__struct_fields__} == set(properties)
     assert {"id", "score", "passed", "behaviour", "acts", "roadblocks", "rules", "line", "error", "file", "truncated"} <= set(properties)
+
+
+# ---------------------------------------------------------------- review fixes
+
+
+def test_deeply_nested_json_line_is_a_record_error():
+    deep = b'{"id":"d1","client":"c","reply":' + b"[" * 1000 + b"]" * 1000 + b"}"
+    item = rec.parse_line(7, deep)
+    assert item is not None and item.line == 7 and "nested too deeply" in item.error
+
+
+def test_collect_refuses_empty_paths_and_non_regular_files(tmp_path):
+    import os
+
+    with pytest.raises(InputError) as caught:
+        collect([""])
+    assert [p.code for p in caught.value.problems] == ["usage"]
+    fifo = tmp_path / "f.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as caught:
+        collect([str(fifo)])
+    (problem,) = caught.value.problems
+    assert problem.code == "not-a-file" and "named pipe" in problem.message
+
+
+def test_display_names_are_encodable_but_the_real_path_is_kept(tmp_path):
+    import os
+
+    name = os.fsdecode(b"f\xe9.jsonl")
+    path = tmp_path / name
+    try:
+        path.write_text(json.dumps({"id": "a", "client": CLIENT, "reply": "ok then"}) + "\n")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system does not take non-UTF-8 names")
+    (source,) = collect([str(path)])
+    assert source.file.endswith("f\ufffd.jsonl") and source.file.encode("utf-8")
+    assert source.path == path and [n for n, _ in source.lines()] == [1]
+    (walked,) = collect([str(tmp_path)])
+    assert walked.file.endswith("f\ufffd.jsonl")
+
+
+def test_gradebook_cells_show_control_characters():
+    assert gradebook.safe_cell("a\x1b[31mb\x07") == "a\\x1b[31mb\\x07"
+    assert gradebook.safe_cell("two\nlines") == "two\\x0alines"
+    assert gradebook.safe_cell("\r=1") == "'\\x0d=1"

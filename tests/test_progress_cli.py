@@ -283,3 +283,15 @@ def test_streaks():
     assert streaks(days + [today], today).current == 4
     assert streaks(days, date(2024, 5, 12)).current == 0  # two days off breaks it
     assert streaks([], today).longest == 0
+
+
+def test_huge_session_ids_and_limits_are_usage_errors():
+    from typer.testing import CliRunner
+
+    from empathy_coach.cli import app
+
+    runner = CliRunner()
+    for args in (["export", "9" * 30], ["history", "--limit", "9" * 30]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "Traceback" not in result.output

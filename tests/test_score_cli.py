@@ -94,3 +94,17 @@ def test_empty_reply_scores_zero():
     result = runner.invoke(app, ["score", "--client", CLIENT, "--format", "json", "   "])
     data = json.loads(result.output)
     assert result.exit_code == 1 and data["score"] == 0 and data["behaviour"] == "other"
+
+
+def test_bytes_that_are_not_utf8_become_replacement_characters_not_a_crash():
+    reply = b"You feel \xe9 sad".decode("utf-8", "surrogateescape")  # what Python hands over from argv
+    result = runner.invoke(app, ["score", "--client", "I am sad", reply, "--format", "json"])
+    assert result.exit_code in (0, 1), result.output
+    assert json.loads(result.output)["acts"][0]["text"] == "You feel \ufffd sad"
+
+
+def test_an_empty_reply_says_so_once_without_empty_placeholders():
+    result = runner.invoke(app, ["score", "--client", "I am so tired.", ""])
+    assert result.exit_code == 1
+    assert "the reply is empty" in result.output
+    assert "()" not in result.output and "sounds )" not in result.output

@@ -333,3 +333,18 @@ def test_damaged_pages_behind_a_valid_header_are_moved_aside_too(tmp_path, good)
         assert store.attempts() == []
         assert store.start_session() == 1
     assert any(p.name.startswith("progress.sqlite3.corrupt-") for p in tmp_path.iterdir())
+
+
+def test_damaged_data_pages_are_found_at_open_not_at_the_next_reply(tmp_path, good):
+    path = tmp_path / "progress.sqlite3"
+    with open_store(path) as store:
+        session = store.start_session()
+        for _ in range(3):
+            record(store, session, good)
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"A" * (len(data) - 4096)  # the header and schema page intact, every other page garbage
+    path.write_bytes(bytes(data))
+    with open_store(path) as store:
+        assert store.notice is not None and "moved to" in store.notice
+        record(store, store.start_session(), good)  # the next reply is saved
+        assert len(store.attempts()) == 1

@@ -242,7 +242,15 @@ def new_command(
         raise UsageError(f"new: expected 'scenario', found '{what}'")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", scenario_id):
         raise UsageError(f"new: expected an id of lower-case letters, digits, '-', '_' or '.', found '{scenario_id}'")
-    target = bank or Path(f"{scenario_id}.yaml")
+    try:
+        _write_skeleton(bank or Path(f"{scenario_id}.yaml"), scenario_id)
+    except OSError as exc:
+        raise UsageError(f"new: cannot write {exc.filename or bank}: {exc.strerror or exc}") from None
+
+
+def _write_skeleton(target: Path, scenario_id: str) -> None:
+    import re
+
     scenario_text = SCENARIO_SKELETON.format(scenario_id=scenario_id)
     schema_file = target.parent / "bank.schema.json"
     if target.exists():

@@ -12,7 +12,7 @@ from typing import Callable, List, Optional
 
 import typer
 
-from empathy_coach.cli.common import UsageError, color_allowed, guarded
+from empathy_coach.cli.common import UsageError, color_allowed, guarded, tolerant_stdin, typed
 
 
 def register(app: typer.Typer) -> None:
@@ -134,6 +134,7 @@ def _view(plain: bool, interactive: bool):
 
 
 def _reader(interactive: bool) -> Callable[[str], str]:
+    tolerant_stdin()
     if interactive:
 
         def ask(prompt: str) -> str:
@@ -141,7 +142,7 @@ def _reader(interactive: bool) -> Callable[[str], str]:
                 import readline  # noqa: F401  (line editing and history for input(); imported after the first line)
             except ImportError:
                 pass
-            return input(prompt)
+            return typed(input(prompt))
 
         return ask
 
@@ -149,7 +150,7 @@ def _reader(interactive: bool) -> Callable[[str], str]:
         line = sys.stdin.readline()
         if not line:
             raise EOFError
-        return line
+        return typed(line)
 
     return read
 

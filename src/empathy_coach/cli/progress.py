@@ -84,8 +84,8 @@ def history_command(
 
     from empathy_coach.store.summary import session_summary
 
-    if limit is not None and limit < 1:
-        raise UsageError("history: --limit must be at least 1")
+    if limit is not None and not 1 <= limit < 2**63:
+        raise UsageError("history: --limit must be a whole number from 1")
     store = _open()
     rows = []
     if store is not None:
@@ -122,6 +122,8 @@ def export_command(
         else:
             try:
                 session_id = int(session)
+                if not 0 < session_id < 2**63:
+                    raise ValueError(session)
             except ValueError:
                 raise UsageError(f"export: SESSION must be a session id or 'last', not '{session}'") from None
             row = store.session(session_id)

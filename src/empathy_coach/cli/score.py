@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, write_json
+from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, tolerant_stdin, typed, write_json
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +29,10 @@ def score_command(
     Exit 0 when it passes, 1 when it scores below the pass mark, 2 on bad input.
     """
     if reply == "-":
+        tolerant_stdin()
         reply = sys.stdin.read().rstrip("\n")
+    reply = typed(reply)
+    client = typed(client) if client is not None else None
     if (client is None) == (scenario is None):
         raise UsageError("score: give either --client TEXT or --scenario ID (with --turn ID)")
     if client is not None:

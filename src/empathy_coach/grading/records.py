@@ -128,6 +128,8 @@ def parse_line(line: int, raw: bytes, student: str | None = None) -> Item | None
         data = msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
         return Item(line, error="malformed JSON: " + str(exc).removeprefix("JSON is malformed: "), student=student)
+    except RecursionError:
+        return Item(line, error="malformed JSON: arrays or objects nested too deeply", student=student)
     if not isinstance(data, dict):
         return Item(line, error=f"expected a JSON object, found {_json_type(data)}", student=student)
     rid = data.get("id")

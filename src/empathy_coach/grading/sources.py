@@ -31,6 +31,7 @@ class AnswersSource:
     student: str
     items: list[Item]
     size: int = 0
+    path: Path | None = field(default=None, compare=False)  # the real file (`file` is for display)
 
     kind = "answers"
 
@@ -81,6 +82,9 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
     if not paths:
         raise InputError.single(STDIN, "expected at least one answers file, folder or '-' for standard input", "usage")
     for given in paths:
+        if given == "":
+            problems.append(Problem("''", 0, 0, "expected a file, folder or '-' for standard input, found an empty path", "usage"))
+            continue
         if given == STDIN:
             if STDIN in seen:
                 problems.append(Problem(STDIN, 0, 0, "standard input ('-') can be read only once", "usage"))
@@ -89,16 +93,19 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
             sources.append(JsonlSource(STDIN_NAME, 0, None, stdin))
             continue
         path = Path(given)
+        shown = display_name(given)
         if path.is_dir():
             files = _answers_in(path)
             if not files:
-                problems.append(Problem(given, 0, 0, f"expected a folder with answers files ({', '.join(ANSWERS_SUFFIXES + JSONL_SUFFIXES)}), found none", "no-answers"))
+                problems.append(Problem(shown, 0, 0, f"expected a folder with answers files ({', '.join(ANSWERS_SUFFIXES + JSONL_SUFFIXES)}), found none", "no-answers"))
             for file in files:
                 _add_file(file, _display(file), sources, problems, seen)
-        elif path.exists():
-            _add_file(path, given, sources, problems, seen)
+        elif path.is_file():
+            _add_file(path, shown, sources, problems, seen)
+        elif path.exists():  # a FIFO, socket or device: reading it could block forever
+            problems.append(Problem(shown, 0, 0, f"expected a regular file or folder, found {_kind_of(path)} (use '-' to read standard input)", "not-a-file"))
         else:
-            problems.append(Problem(given, 0, 0, "no such file or folder", "missing"))
+            problems.append(Problem(shown, 0, 0, "no such file or folder", "missing"))
     if problems:
         raise InputError(problems)
     return sources
@@ -115,8 +122,45 @@ def _answers_in(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
+def would_grade(folder: Path, path: Path) -> bool:
+    """Whether the walk of `folder` grades `path` (or would, once it exists). Both resolved."""
+    try:
+        relative = path.relative_to(folder).parts
+    except ValueError:
+        return False
+    if not relative or any(part.startswith(".") for part in relative):
+        return False
+    return path.suffix in ANSWERS_SUFFIXES + JSONL_SUFFIXES and (path.is_file() or not path.exists())
+
+
+def display_name(name: str) -> str:
+    """A file name as text that can always be written: bytes that are not UTF-8 (which Python
+    keeps as lone surrogates) become U+FFFD. Only for showing; open the real Path."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _display(path: Path) -> str:
-    return path.as_posix()
+    return display_name(path.as_posix())
+
+
+def _kind_of(path: Path) -> str:
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "something that is not a file"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "something that is not a file"
 
 
 def _add_file(path: Path, display: str, sources: list[Source], problems: list[Problem], seen: set[str]) -> None:
@@ -137,7 +181,7 @@ def _add_file(path: Path, display: str, sources: list[Source], problems: list[Pr
         except InputError as exc:
             problems.extend(exc.problems)
     else:
-        problems.append(Problem(display, 0, 0, f"expected an answers file ({', '.join(ANSWERS_SUFFIXES)}) or JSON Lines ({', '.join(JSONL_SUFFIXES)}, or '-'), found a '{path.suffix or 'no'}' suffix", "unknown-format"))
+        problems.append(Problem(display, 0, 0, f"expected an answers file ({', '.join(ANSWERS_SUFFIXES)}) or JSON Lines ({', '.join(JSONL_SUFFIXES)}, or '-'), found a '{display_name(path.suffix) or 'no'}' suffix", "unknown-format"))
 
 
 def load_answers(path: Path, display: str | None = None) -> AnswersSource:
@@ -145,7 +189,7 @@ def load_answers(path: Path, display: str | None = None) -> AnswersSource:
     from empathy_coach.banks.loader import detect_kind, load_parsed
     from empathy_coach.banks.yamlsource import load_document
 
-    name = display or path.as_posix()
+    name = display or _display(path)
     doc = load_document(path, name)
     if isinstance(doc.data, dict):
         kind = detect_kind(doc, path)
@@ -172,7 +216,7 @@ def load_answers(path: Path, display: str | None = None) -> AnswersSource:
         size = path.stat().st_size
     except OSError:
         size = 0
-    return AnswersSource(name, student, items, size)
+    return AnswersSource(name, student, items, size, path)
 
 
 def _refuse_forbidden_keys(doc) -> None:

@@ -95,21 +95,25 @@ class GithubWriter:
     def record(self, graded: GradedRecord) -> None:
         if graded.light.passed:
             return
-        from empathy_coach.reports.github import annotation
-
         light = graded.light
         name = light.id or f"line {light.line}"
-        line = annotation("error", graded.file, light.line, 0, f"{name}: {verdict_line(graded)}", title=f"empathy-coach: {name}")
-        self.sink.write(line.encode("utf-8", "replace") + b"\n")
+        self._write(graded.file, light.line, f"{name}: {verdict_line(graded)}", f"empathy-coach: {name}")
 
     def finish(self, summary: GradeSummary) -> None:
-        from empathy_coach.reports.github import annotation
-
         for group in summary.groups:
             if not group.met_threshold:
                 message = f"{group.name}: {group_sentence(group, summary.min_pass_rate)}"
-                self.sink.write(annotation("error", group.file, 0, 0, message, title="empathy-coach: below the pass rate").encode("utf-8", "replace") + b"\n")
+                self._write(group.file, 0, message, "empathy-coach: below the pass rate")
         self.sink.flush()
+
+    def _write(self, file: str, line: int, message: str, title: str) -> None:
+        """Control characters made visible first (an ESC or BEL from a name must not reach the log),
+        then the workflow-command escaping of %, CR, LF (and : , in properties) on what remains."""
+        from empathy_coach.reports.feedback import printable
+        from empathy_coach.reports.github import annotation
+
+        text = annotation("error", printable(file), line, 0, printable(message), title=printable(title))
+        self.sink.write(text.encode("utf-8", "replace") + b"\n")
 
 
 def group_sentence(group: GroupSummary, min_pass_rate: float) -> str:

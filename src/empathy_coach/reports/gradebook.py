@@ -1,13 +1,16 @@
 """A CSV gradebook: one row per student (or file), ready to import into a spreadsheet.
 
 A cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a carriage
-return) gets a leading apostrophe: a student named "=HYPERLINK(...)" stays text.
+return) gets a leading apostrophe: a student named "=HYPERLINK(...)" stays text. Control
+characters in a cell are written as visible `\\xNN` text.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+
+from empathy_coach.reports.feedback import printable
 
 COLUMNS = ("student", "file", "answers", "passed", "errors", "mean_score", "pass_rate", "rq_ratio", "percent_complex", "met_threshold")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -21,8 +24,11 @@ def safe_cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     text = str(value)
-    if isinstance(value, str) and text.startswith(_FORMULA_START):
-        return "'" + text
+    if isinstance(value, str):
+        if text.startswith(_FORMULA_START):
+            text = "'" + text
+        # Control characters made visible (a line break too: one row per student or file).
+        text = printable(text).replace("\n", "\\x0a")
     return text
 
 

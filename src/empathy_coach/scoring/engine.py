@@ -88,10 +88,13 @@ class Scorer:
             total += rule.weight
             if rule.required and not outcome.passed:
                 required_failed = True
-            message = outcome.detail if outcome.passed else (render(rule.message, outcome.values) or outcome.detail)
-            if not outcome.passed and rule.message and "{" not in rule.message and outcome.detail:
-                message = f"{message} ({outcome.detail})"
-            tip = render(rule.tip, outcome.values) if not outcome.passed else ""
+            if empty:  # no words to fill a rule's message with: say what is wrong once, plainly
+                message, tip = outcome.detail, ""
+            else:
+                message = outcome.detail if outcome.passed else (render(rule.message, outcome.values) or outcome.detail)
+                if not outcome.passed and rule.message and "{" not in rule.message and outcome.detail:
+                    message = f"{message} ({outcome.detail})"
+                tip = render(rule.tip, outcome.values) if not outcome.passed else ""
             results.append(
                 RuleResult(
                     id=rule.id,

@@ -172,6 +172,11 @@ class ProgressStore:
     def _connect_and_migrate(self) -> sqlite3.Connection:
         conn = connect(self.path)
         try:
+            # A valid header can hide damaged pages that would fail every later write: find out now,
+            # while the file can still be moved aside, not after a student's reply.
+            verdict = conn.execute("PRAGMA quick_check").fetchone()
+            if verdict is None or verdict[0] != "ok":
+                raise sqlite3.DatabaseError(f"database disk image is malformed ({verdict[0] if verdict else 'no answer'})")
             version = schema_version(conn)
             if version > SCHEMA_VERSION:
                 raise StoreError(
