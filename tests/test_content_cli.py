@@ -330,3 +330,11 @@ def test_new_with_a_name_the_file_system_refuses_is_a_usage_error(tmp_path, monk
     result = run("new", "scenario", "a" * 300)
     assert result.exit_code == 2
     assert "new: cannot write" in result.output
+
+
+def test_github_annotations_make_control_characters_visible():
+    from empathy_coach.reports.github import annotation
+
+    line = annotation("error", "bank\x1b]0;x\x07.yaml", 3, 5, "bad \x1b[31mred\nnext line", title="t\x1b")
+    assert "\x1b" not in line and "\x07" not in line
+    assert line.startswith("::error file=bank\\x1b]0;x\\x07.yaml,line=3,col=5,title=t\\x1b::bad \\x1b[31mred%0Anext line")

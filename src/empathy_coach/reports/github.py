@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from empathy_coach.reports.literal import printable
+
 _LEVELS = {"error": "error", "warning": "warning", "suggestion": "notice", "notice": "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Control characters made visible first: an ESC or BEL in a name must not reach the log viewer.
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
