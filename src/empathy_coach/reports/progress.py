@@ -52,13 +52,20 @@ def metrics_line(metrics: BehaviourMetrics) -> str:
     return line
 
 
-def _mastery_table(title: str, first: str, rows: Sequence[Mastery]) -> RenderableType:
+def _table(columns: Sequence[tuple[str, str]], title: str | None = None):
+    """A borderless table with these (name, justify) columns."""
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
-    for name, justify in ((first, "left"), ("replies", "right"), ("mean", "right"), ("recent", "right"), ("turns", "right"), ("mastered", "right")):
+    for name, justify in columns:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    return table
+
+
+def _mastery_table(title: str, first: str, rows: Sequence[Mastery]) -> RenderableType:
+    from rich.text import Text
+
+    table = _table(((first, "left"), ("replies", "right"), ("mean", "right"), ("recent", "right"), ("turns", "right"), ("mastered", "right")), title)
     for row in rows:
         table.add_row(
             Text(printable(row.name)),
@@ -128,12 +135,9 @@ def render_progress(summary: ProgressSummary) -> RenderableType:
 
 
 def render_history(rows: Sequence[SessionSummary]) -> RenderableType:
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(show_edge=False, pad_edge=False)
-    for name, justify in (("session", "right"), ("date", "left"), ("mode", "left"), ("replies", "right"), ("passed", "right"), ("mean", "right"), ("R:Q", "right"), ("%CR", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    table = _table((("session", "right"), ("date", "left"), ("mode", "left"), ("replies", "right"), ("passed", "right"), ("mean", "right"), ("R:Q", "right"), ("%CR", "right")))
     for row in rows:
         table.add_row(
             Text(str(row.id)),
