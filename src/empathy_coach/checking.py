@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from empathy_coach.banks.catalog import Catalog, builtin_root, user_home, yaml_files
+from empathy_coach.banks.catalog import Catalog, builtin_root, content_files, user_home
 from empathy_coach.banks.yamlsource import Document, PathItem
 from empathy_coach.problems import Problem
 
@@ -59,9 +59,8 @@ def run_check(paths: list[Path], run_examples: bool = True) -> CheckReport:
     explicit = list(paths)
     if not explicit:
         explicit = [builtin_root()]
-        home = user_home()
         # The user's own content, not the rest of their folder (the progress database, the cache).
-        explicit += [home / sub for sub in ("banks", "rubrics", "lexicons") if (home / sub).is_dir() and yaml_files(home / sub)]
+        explicit += [file for _, file in content_files(user_home())]
     catalog = Catalog.discover(explicit, user=False, builtin=False, strict=False)
     # References resolve against built-in rubrics and lexicons too, without checking those files.
     support = Catalog.discover([], user=True, builtin=True, strict=False)

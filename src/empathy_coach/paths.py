@@ -21,6 +21,19 @@ def builtin_root() -> Path:
     return Path(__file__).resolve().parents[2] / "prompts"
 
 
+CONTENT_FOLDERS = ("banks", "rubrics", "lexicons")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
+def content_files(root: Path) -> list[tuple[str, Path]]:
+    """(kind, file) for every YAML file in `root`'s banks/, rubrics/ and lexicons/ folders."""
+    return [(sub[:-1], file) for sub in CONTENT_FOLDERS if (root / sub).is_dir() for file in yaml_files(root / sub)]
+
+
 def user_home() -> Path:
     override = os.environ.get("EMPATHY_COACH_HOME")
     if override:

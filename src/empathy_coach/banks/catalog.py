@@ -11,16 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from empathy_coach.banks import models as m
-from empathy_coach.paths import APP_NAME, builtin_root, cache_home, user_home  # noqa: F401  (re-exported)
+from empathy_coach.paths import APP_NAME, YAML_SUFFIXES, builtin_root, cache_home, content_files, user_home, yaml_files  # noqa: F401  (re-exported)
 from empathy_coach.banks.loader import Loaded, detect_kind, load_parsed
 from empathy_coach.banks.yamlsource import load_document
 from empathy_coach.problems import InputError, Problem
 
-YAML_SUFFIXES = (".yaml", ".yml")
-
-
-def yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
 @dataclass
@@ -59,19 +54,11 @@ class Catalog:
         for path in paths or []:
             catalog.add_path(Path(path), "explicit")
         if user:
-            home = user_home()
-            for sub in ("banks", "rubrics", "lexicons"):
-                folder = home / sub
-                if folder.is_dir():
-                    for file in yaml_files(folder):
-                        catalog.add_file(file, "user", sub[:-1])
+            for kind, file in content_files(user_home()):
+                catalog.add_file(file, "user", kind)
         if builtin:
-            root = builtin_root()
-            for sub in ("banks", "rubrics", "lexicons"):
-                folder = root / sub
-                if folder.is_dir():
-                    for file in yaml_files(folder):
-                        catalog.add_file(file, "built-in", sub[:-1])
+            for kind, file in content_files(builtin_root()):
+                catalog.add_file(file, "built-in", kind)
         catalog.cross_check()
         if strict and catalog.errors():
             raise InputError(catalog.errors())

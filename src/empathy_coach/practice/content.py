@@ -16,7 +16,6 @@ Deleting the cache is always safe; content with errors is never cached.
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -24,14 +23,12 @@ import msgspec
 from msgspec import Struct
 
 from empathy_coach.banks import models as m
-from empathy_coach.paths import builtin_root, cache_home, user_home, write_cache
+from empathy_coach.paths import builtin_root, cache_home, content_files, content_key, user_home, write_cache
 
 if TYPE_CHECKING:
     from empathy_coach.banks.catalog import Catalog
 
 CACHE_FORMAT = "3"
-KINDS = ("banks", "rubrics", "lexicons")
-SUFFIXES = (".yaml", ".yml")
 
 
 class Cached(m.Base):
@@ -118,17 +115,14 @@ def drill_catalog(paths: Sequence[Path] = (), *, use_cache: bool = True) -> Cata
     cached = builtin_cached() if use_cache else None
     if cached is not None and not paths and not _user_content():
         return BuiltinCatalog.from_cached(cached)
-    from empathy_coach.banks.catalog import Catalog, yaml_files
+    from empathy_coach.banks.catalog import Catalog
     from empathy_coach.problems import InputError
 
     catalog = Catalog()
     for path in paths:
         catalog.add_path(Path(path), "explicit")
-    home = user_home()
-    for sub in KINDS:
-        if (home / sub).is_dir():
-            for file in yaml_files(home / sub):
-                catalog.add_file(file, "user", sub[:-1])
+    for kind, file in content_files(user_home()):
+        catalog.add_file(file, "user", kind)
     if cached is None:
         _add_builtin_yaml(catalog)
     else:
@@ -140,19 +134,12 @@ def drill_catalog(paths: Sequence[Path] = (), *, use_cache: bool = True) -> Cata
 
 
 def _user_content() -> bool:
-    home = user_home()
-    return any((home / sub).is_dir() and any(p.suffix in SUFFIXES for p in (home / sub).rglob("*")) for sub in KINDS)
-
-
-def _builtin_files() -> list[tuple[str, Path]]:
-    root = builtin_root()
-    return [(sub, file) for sub in KINDS if (root / sub).is_dir()
-            for file in sorted(p for p in (root / sub).rglob("*") if p.suffix in SUFFIXES and p.is_file())]
+    return bool(content_files(user_home()))
 
 
 def _add_builtin_yaml(catalog: Catalog) -> None:
-    for sub, file in _builtin_files():
-        catalog.add_file(file, "built-in", sub[:-1])
+    for kind, file in content_files(builtin_root()):
+        catalog.add_file(file, "built-in", kind)
 
 
 def _add_cached(catalog: Catalog, cached: Cached) -> None:
@@ -174,12 +161,11 @@ def cache_file() -> Path:
     """Where the built-in content's cache lives for the files as they are now."""
     from empathy_coach._version import __version__
 
-    models = Path(m.__file__).read_bytes()  # the shapes the cache decodes into
-    key = [f"{CACHE_FORMAT}:{__version__}:{len(models)}:{zlib.crc32(models):08x}"]
-    for sub, file in _builtin_files():
-        data = file.read_bytes()
-        key.append(f"{sub}/{file.name}:{len(data)}:{zlib.crc32(data):08x}")
-    return cache_home() / f"builtin-content-{zlib.crc32(chr(0).join(key).encode()):08x}-{len(key)}.msgpack"
+    # The shapes the cache decodes into are part of the key, as is every file's name and bytes.
+    parts = [f"{CACHE_FORMAT}:{__version__}".encode(), Path(m.__file__).read_bytes()]
+    for kind, file in content_files(builtin_root()):
+        parts += [f"{kind}/{file.name}".encode(), file.read_bytes()]
+    return cache_home() / f"builtin-content-{content_key(*parts)}.msgpack"
 
 
 def without_examples(bank: m.Bank) -> m.Bank:
