@@ -84,19 +84,8 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def typed(text: str) -> str:
-    """Text as the user typed it, with bytes that were not UTF-8 shown as U+FFFD.
-
-    Python hands undecodable bytes from argv and stdin over as lone surrogates, which no file,
-    database or JSON can hold; replacing them keeps the rest of a reply instead of losing it.
-    """
-    if not any("\ud800" <= char <= "\udfff" for char in text):
-        return text
-    return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
-
-
 def tolerant_stdin() -> None:
-    """Read standard input without failing on bytes that are not UTF-8 (they reach `typed`)."""
+    """Read standard input without failing on bytes that are not UTF-8 (they reach `writable`)."""
     try:
         sys.stdin.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
     except (AttributeError, ValueError, OSError):

@@ -12,7 +12,8 @@ from typing import Callable, List, Optional
 
 import typer
 
-from empathy_coach.cli.common import UsageError, color_allowed, guarded, tolerant_stdin, typed
+from empathy_coach.cli.common import UsageError, color_allowed, guarded, tolerant_stdin
+from empathy_coach.reports.literal import writable
 
 
 def register(app: typer.Typer) -> None:
@@ -142,7 +143,7 @@ def _reader(interactive: bool) -> Callable[[str], str]:
                 import readline  # noqa: F401  (line editing and history for input(); imported after the first line)
             except ImportError:
                 pass
-            return typed(input(prompt))
+            return writable(input(prompt))
 
         return ask
 
@@ -150,7 +151,7 @@ def _reader(interactive: bool) -> Callable[[str], str]:
         line = sys.stdin.readline()
         if not line:
             raise EOFError
-        return typed(line)
+        return writable(line)
 
     return read
 

@@ -97,13 +97,14 @@ def _refuse_output_over_input(output: Path | None, files: List[str], sources: li
     """`-o` naming an input (or a file a folder walk grades) would empty the answers before they are read."""
     import os
 
-    from empathy_coach.grading.sources import STDIN, display_name, would_grade
+    from empathy_coach.grading.sources import STDIN, would_grade
+    from empathy_coach.reports.literal import writable
 
     if output is None or str(output) == STDIN:
         return
     target = Path(os.path.realpath(output))
     target_id = _file_id(target)
-    shown = display_name(str(output))
+    shown = writable(str(output))
     for source in sources:
         path = getattr(source, "path", None)
         if path is None:
@@ -115,7 +116,7 @@ def _refuse_output_over_input(output: Path | None, files: List[str], sources: li
             raise UsageError(f"--output {shown}: is also an input ({source.file}); writing the report there would overwrite the answers")
     for given in files:
         if given != STDIN and Path(given).is_dir() and would_grade(Path(os.path.realpath(given)), target):
-            raise UsageError(f"--output {shown}: is inside the input folder {display_name(given)} and would be graded as answers; write the report elsewhere")
+            raise UsageError(f"--output {shown}: is inside the input folder {writable(given)} and would be graded as answers; write the report elsewhere")
 
 
 def _file_id(path) -> tuple[int, int] | None:

@@ -8,7 +8,8 @@ from typing import List, Optional
 
 import typer
 
-from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, tolerant_stdin, typed, write_json
+from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, tolerant_stdin, write_json
+from empathy_coach.reports.literal import writable
 
 
 def register(app: typer.Typer) -> None:
@@ -31,8 +32,8 @@ def score_command(
     if reply == "-":
         tolerant_stdin()
         reply = sys.stdin.read().rstrip("\n")
-    reply = typed(reply)
-    client = typed(client) if client is not None else None
+    reply = writable(reply)
+    client = writable(client) if client is not None else None
     if (client is None) == (scenario is None):
         raise UsageError("score: give either --client TEXT or --scenario ID (with --turn ID)")
     if client is not None:

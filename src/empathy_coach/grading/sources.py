@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from empathy_coach.grading.records import FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, Item
 from empathy_coach.problems import InputError, Problem
+from empathy_coach.reports.literal import writable
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -93,7 +94,7 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
             sources.append(JsonlSource(STDIN_NAME, 0, None, stdin))
             continue
         path = Path(given)
-        shown = display_name(given)
+        shown = writable(given)
         if path.is_dir():
             files = _answers_in(path)
             if not files:
@@ -133,18 +134,8 @@ def would_grade(folder: Path, path: Path) -> bool:
     return path.suffix in ANSWERS_SUFFIXES + JSONL_SUFFIXES and (path.is_file() or not path.exists())
 
 
-def display_name(name: str) -> str:
-    """A file name as text that can always be written: bytes that are not UTF-8 (which Python
-    keeps as lone surrogates) become U+FFFD. Only for showing; open the real Path."""
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
 def _display(path: Path) -> str:
-    return display_name(path.as_posix())
+    return writable(path.as_posix())
 
 
 def _kind_of(path: Path) -> str:
@@ -181,7 +172,7 @@ def _add_file(path: Path, display: str, sources: list[Source], problems: list[Pr
         except InputError as exc:
             problems.extend(exc.problems)
     else:
-        problems.append(Problem(display, 0, 0, f"expected an answers file ({', '.join(ANSWERS_SUFFIXES)}) or JSON Lines ({', '.join(JSONL_SUFFIXES)}, or '-'), found a '{display_name(path.suffix) or 'no'}' suffix", "unknown-format"))
+        problems.append(Problem(display, 0, 0, f"expected an answers file ({', '.join(ANSWERS_SUFFIXES)}) or JSON Lines ({', '.join(JSONL_SUFFIXES)}, or '-'), found a '{writable(path.suffix) or 'no'}' suffix", "unknown-format"))
 
 
 def load_answers(path: Path, display: str | None = None) -> AnswersSource:

@@ -1,4 +1,4 @@
-"""User text made safe to print: cheap to import, so every command can use it."""
+"""User text made safe to print and to store: cheap to import, so every layer can use it."""
 
 from __future__ import annotations
 
@@ -15,3 +15,20 @@ def printable(text: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+def writable(text: str) -> str:
+    """Text that any file, database or JSON can hold.
+
+    Python keeps bytes that were not UTF-8 (in argv, stdin or a file name) as lone surrogates;
+    they become U+FFFD, and the rest of the text is kept.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that did not come from an undecodable byte
+        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
