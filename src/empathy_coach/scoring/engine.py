@@ -77,7 +77,7 @@ class Scorer:
         gains: list[tuple[float, int, str]] = []
         empty = reply_analysis.is_empty()
         for index, (rule, kind, evaluate) in enumerate(self._plan):
-            if (rule.skills or rule.tags) and not self._applies(rule, turn, tags):
+            if not self._applies(rule, turn, tags):
                 continue
             outcome = _EMPTY if empty else evaluate(rule, ctx)
             if outcome is None:
