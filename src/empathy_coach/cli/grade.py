@@ -65,7 +65,12 @@ def grade_command(
     if any(given == "" for given in files):
         raise UsageError("FILE: expected a file, folder or '-' for standard input, found an empty path ('')")
     sources = collect(files)
-    _refuse_output_over_input(output, files, sources)
+    if output is not None:
+        from empathy_coach.grading.sources import output_conflict
+
+        conflict = output_conflict(output, files, sources)
+        if conflict:
+            raise UsageError(conflict)
     progress = _Progress(sum(s.size for s in sources), any(s.file == STDIN_NAME for s in sources))
     options = GradeOptions([str(p) for p in bank or []], pass_score, min_pass_rate, strict, jobs)
     grader = Grader(options, progress if progress.enabled else None)
@@ -93,40 +98,6 @@ def grade_command(
     raise typer.Exit(EXIT_OK if summary.all_met else EXIT_BELOW)
 
 
-def _refuse_output_over_input(output: Path | None, files: List[str], sources: list) -> None:
-    """`-o` naming an input (or a file a folder walk grades) would empty the answers before they are read."""
-    import os
-
-    from empathy_coach.grading.sources import STDIN, would_grade
-    from empathy_coach.reports.literal import writable
-
-    if output is None or str(output) == STDIN:
-        return
-    target = Path(os.path.realpath(output))
-    target_id = _file_id(target)
-    shown = writable(str(output))
-    for source in sources:
-        path = getattr(source, "path", None)
-        if path is None:
-            continue
-        same = Path(os.path.realpath(path)) == target
-        if not same and target_id is not None:
-            same = _file_id(path) == target_id  # a hard link to an input
-        if same:
-            raise UsageError(f"--output {shown}: is also an input ({source.file}); writing the report there would overwrite the answers")
-    for given in files:
-        if given != STDIN and Path(given).is_dir() and would_grade(Path(os.path.realpath(given)), target):
-            raise UsageError(f"--output {shown}: is inside the input folder {writable(given)} and would be graded as answers; write the report elsewhere")
-
-
-def _file_id(path) -> tuple[int, int] | None:
-    import os
-
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
 
 
 def _open_output(output: Path | None, fmt: GradeFormat):

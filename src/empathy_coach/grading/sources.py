@@ -123,6 +123,34 @@ def _answers_in(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
+def output_conflict(output: Path, given: list[str], sources: list[Source]) -> str | None:
+    """Why a report written to `output` would destroy or join the answers, or None when it is safe.
+
+    Checked before the output is opened: opening it first would empty an input before it is read.
+    """
+    if str(output) == STDIN:
+        return None
+    target = Path(os.path.realpath(output))
+    shown = writable(str(output))
+    if target.exists():
+        target_id = _file_id(target)
+        for source in sources:
+            if source.path is not None and _file_id(source.path) == target_id:  # the same file, or a link to it
+                return f"--output {shown}: is also an input ({source.file}); writing the report there would overwrite the answers"
+    for name in given:
+        if name != STDIN and Path(name).is_dir() and would_grade(Path(os.path.realpath(name)), target):
+            return f"--output {shown}: is inside the input folder {writable(name)} and would be graded as answers; write the report elsewhere"
+    return None
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
 def would_grade(folder: Path, path: Path) -> bool:
     """Whether the walk of `folder` grades `path` (or would, once it exists). Both resolved."""
     try:
