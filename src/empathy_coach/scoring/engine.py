@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply, not_the_counsellors
+from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe
+from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, welcome_questions
+from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis
 
 MAX_TIPS = 3
@@ -45,8 +47,13 @@ def _span(reply: str, start: int, end: int) -> Span:
 class Scorer:
     """A rubric and its lexicons compiled once, then used for any number of replies."""
 
-    def __init__(self, rubric: m.Rubric, lexicons: Mapping[str, m.Lexicon] | Lexicons) -> None:
+    def __init__(self, rubric: m.Rubric, lexicons: Mapping[str, m.Lexicon] | Lexicons, coder: CoderModel | None = None) -> None:
         self.rubric = rubric
+        if coder is None:
+            from empathy_coach.scoring.resources import builtin_coder
+
+            coder = builtin_coder()
+        self.coder = coder
         tables = lexicons if isinstance(lexicons, Lexicons) else Lexicons.compile(lexicons)
         self.lexicons = tables
         self.emotions = tables.emotions
@@ -61,13 +68,13 @@ class Scorer:
         self.total_weight = 0.0
 
     def code(self, reply: str, client: str | None = None) -> Coding:
-        return code_reply(Analysis(reply), Analysis(client) if client else None, self.lexicons)
+        return self.coder.code(Analysis(reply), Analysis(client) if client else None)
 
     def score(self, reply: str, client: str | None = None, turn: m.Turn | None = None, tags: tuple[str, ...] = ()) -> ScoreResult:
         client_text = client if client is not None else (turn.client if turn is not None else None)
         reply_analysis = Analysis(reply)
         client_analysis = self._client_analysis(client_text) if client_text else None
-        coding = code_reply(reply_analysis, client_analysis, self.lexicons)
+        coding = self.coder.code(reply_analysis, client_analysis)
         roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
         ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled)
         roadblocks = self._without_welcome_questions(roadblocks, ctx, turn, tags)
@@ -115,7 +122,7 @@ class Scorer:
         gains.sort(reverse=True)
         tips = list(dict.fromkeys(tip for _, _, tip in gains))[:MAX_TIPS]
         passed = (not empty) and score >= self.rubric.pass_score and not required_failed
-        acts = [ActResult(a.code, a.start, a.end, reply[a.start : a.end], list(a.features)) for a in coding.acts]
+        acts = [ActResult(a.code, a.start, a.end, reply[a.start : a.end], _reasons(reply, a)) for a in coding.acts]
         findings = [RoadblockFinding(kind, a, b, reply[a:b]) for kind, a, b in roadblocks]
         return ScoreResult(
             score=score,
@@ -123,7 +130,7 @@ class Scorer:
             pass_score=self.rubric.pass_score,
             behaviour=coding.behaviour,
             behaviour_label=BEHAVIOUR_LABELS[coding.behaviour],
-            features=list(coding.features),
+            features=_reasons(reply, _primary_of(coding)),
             acts=acts,
             roadblocks=findings,
             rules=results,
@@ -167,7 +174,7 @@ class Scorer:
     def _roadblocks(self, reply: Analysis, coding: Coding, client: Analysis | None = None) -> list[tuple[str, int, int]]:
         found: list[tuple[str, int, int]] = []
         seen_spans: set[tuple[int, int]] = set()
-        question_acts = [a for a in coding.acts if a.code in QUESTIONS or "advice phrased as a question" in a.features or "confronting question" in a.features]
+        question_acts = [a for a in coding.acts if a.code in QUESTIONS or reply.original[a.start : a.end].rstrip().endswith("?")]
         reflection_spans = [(a.start, a.end) for a in coding.acts if a.code in REFLECTIONS]
         for match in self.roadblock_phrases.find_longest(reply):
             if match.category == "questioning" and not any(a.start <= match.start < a.end for a in question_acts):
@@ -187,18 +194,10 @@ class Scorer:
         for act in coding.acts:
             inside = {k for k, a, _ in found if act.start <= a < act.end}
             fallback = _ACT_ROADBLOCK.get(act.code)
-            extra = []
-            for feature in act.features:
-                key = feature.split(":")[0]
-                if key in _EXTRA_ROADBLOCK:
-                    extra.append(_EXTRA_ROADBLOCK[key])
-                fallback = _FEATURE_ROADBLOCK.get(key, fallback)
-            if act.code not in ("giving_information", "persuade") and fallback == _FEATURE_ROADBLOCK["gives information"]:
-                fallback = None  # only an act coded as information lectures
-            for kind, family in ([fallback] if fallback else []) + extra:
-                if not inside & family:
-                    found.append((kind, act.start, act.end))
-                    inside.add(kind)
+            if act.code == "other":
+                fallback = next((_FEATURE_ROADBLOCK[f] for f in act.features if f in _FEATURE_ROADBLOCK), None)
+            if fallback and not inside & fallback[1]:
+                found.append((fallback[0], act.start, act.end))
         found.sort(key=lambda f: (f[1], f[0]))
         return found
 
@@ -215,31 +214,38 @@ def _opens_act(reply: Analysis, match, spans: list[tuple[int, int]]) -> bool:
 _SOLUTIONS = frozenset({"ordering", "warning", "advising", "persuading", "moralizing"})
 _EVALUATIONS = frozenset({"judging", "moralizing", "disagreeing", "interpreting", "ordering"})
 _SOOTHING = frozenset({"reassuring", "withdrawing", "praising", "disagreeing"})
+# The roadblock an act performs by its code, and the families that already name it.
 _ACT_ROADBLOCK = {
     "persuade": ("advising", _SOLUTIONS),
     "confront": ("judging", _EVALUATIONS),
     "open_question": ("questioning", frozenset({"questioning", "advising", "judging"})),
     "closed_question": ("questioning", frozenset({"questioning", "advising", "judging"})),
-}
-_FEATURE_ROADBLOCK = {
-    "reassures": ("reassuring", _SOOTHING),
-    "reassures or changes the subject": ("reassuring", _SOOTHING),
-    "contradicts the client's words to reassure": ("reassuring", _SOOTHING),
-    "self-disclosure": ("withdrawing", frozenset({"withdrawing", "reassuring"})),
-    "praise without content": ("praising", frozenset({"praising"})),
-    "orders": ("ordering", _SOLUTIONS),
-    "praises the person": ("praising", frozenset({"praising", "reassuring"})),
-    "corrects the client": ("disagreeing", frozenset({"disagreeing"})),
-    "counters the client": ("disagreeing", frozenset({"disagreeing"})),
     # Facts the client did not ask for, offered instead of listening: lecturing (Gordon's persuading with logic).
-    "gives information": ("persuading", _SOLUTIONS | _SOOTHING),
-    "asked for": None,
+    "giving_information": ("persuading", _SOLUTIONS | _SOOTHING),
+}
+# For acts coded `other`: the roadblock named by the feature that decided the code.
+_FEATURE_ROADBLOCK = {
+    "reassurance": ("reassuring", _SOOTHING),
+    "sympathy_formula": ("reassuring", _SOOTHING),
+    "self_disclosure": ("withdrawing", frozenset({"withdrawing", "reassuring"})),
+    "off_topic": ("withdrawing", frozenset({"withdrawing"})),
+    "praise": ("praising", frozenset({"praising", "reassuring"})),
+    "exclamation": ("praising", frozenset({"praising", "reassuring"})),
 }
 
-# Roadblocks an act performs on top of its main one.
-_EXTRA_ROADBLOCK = {
-    "denies the client's words": ("disagreeing", frozenset({"disagreeing"})),
-}
+
+def _primary_of(coding: Coding) -> Act:
+    return next((a for a in reversed(coding.acts) if a.code == coding.behaviour), coding.acts[-1]) if coding.acts else Act("other", 0, 0, 0, list(coding.features))
+
+
+def _reasons(reply: str, act: Act) -> list[str]:
+    """An act's deciding features in words, each with the words of the reply that fired it."""
+    out = []
+    for reason in act.reasons:
+        words = reply[reason.start : reason.end]
+        out.append(f"{describe(reason.feature)}: \"{words}\"" if words and reason.feature[:2] not in ("u:", "b:") else describe(reason.feature))
+    return out or [describe(f) for f in act.features]
+
 
 _EMPTY = Outcome(0.0, False, [], {}, "the reply is empty")
 

@@ -41,7 +41,7 @@ def builtin_lexicon_path(name: str) -> Path:
     return builtin_root() / "lexicons" / f"{name}.yaml"
 
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 @lru_cache(maxsize=None)
@@ -55,7 +55,7 @@ def builtin_tables(names: tuple[str, ...]):
 
     from empathy_coach._version import __version__
     from empathy_coach.paths import cache_home, content_key, write_cache
-    from empathy_coach.scoring.behaviour import Lexicons
+    from empathy_coach.scoring.tables import Lexicons
 
     parts = [f"{CACHE_FORMAT}:{__version__}".encode()]
     for name in names:
@@ -75,3 +75,46 @@ def builtin_tables(names: tuple[str, ...]):
     blob = msgspec.msgpack.encode({"tables": tables.to_builtins(), "stems": known_stems()})
     write_cache(cache_file, blob, f"lexicons-{label}-*.msgpack")
     return tables
+
+
+CODER_LEXICON = "coder-cues"
+CODER_WEIGHTS = "weights.json"
+
+
+def builtin_coder_weights_path() -> Path:
+    return builtin_root() / "coder" / CODER_WEIGHTS
+
+
+def load_coder_weights(path: Path):
+    """A coder file (`coder fit` output) as Weights; ValueError says what is wrong with it."""
+    import msgspec
+
+    from empathy_coach.scoring.coder.model import CODES, FORMAT, Weights
+
+    try:
+        data = msgspec.json.decode(path.read_bytes())
+    except msgspec.DecodeError as error:
+        raise ValueError(f"not a coder file: {error}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"not a coder file: expected \"format\": \"{FORMAT}\"")
+    if tuple(data.get("codes", ())) != CODES:
+        raise ValueError("a coder file must list the 12 behaviour codes in order: " + ", ".join(CODES))
+    bias, rows = data.get("bias"), data.get("weights")
+    if not isinstance(bias, list) or len(bias) != len(CODES) or not all(isinstance(b, (int, float)) for b in bias):
+        raise ValueError(f"\"bias\" must be a list of {len(CODES)} numbers")
+    if not isinstance(rows, dict):
+        raise ValueError("\"weights\" must map each feature to [[code index, weight], ...]")
+    for name, row in rows.items():
+        if not isinstance(row, list) or not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and 0 <= p[0] < len(CODES) and isinstance(p[1], (int, float)) for p in row):
+            raise ValueError(f"feature {name!r}: expected [[code index 0-11, weight], ...]")
+    return Weights.from_builtins(data)
+
+
+@lru_cache(maxsize=8)
+def builtin_coder(weights_path: str | None = None):
+    """The coder with the built-in cue lexicon and feeling words, and the built-in or a fitted weights file."""
+    from empathy_coach.scoring.coder.model import CoderModel
+
+    tables = builtin_tables((CODER_LEXICON, "emotions"))
+    weights = load_coder_weights(Path(weights_path) if weights_path else builtin_coder_weights_path())
+    return CoderModel(tables.cues, tables.emotions, weights, frozenset(tables.lead_fillers))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, primary_act
+from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Coding, primary_act
 from empathy_coach.scoring.lexicon import EmotionLexicon, EmotionWord, Match, PhraseSet
 from empathy_coach.scoring.text import STOPWORDS, Analysis, phrase_tokens, stem
 

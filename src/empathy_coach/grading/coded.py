@@ -1,0 +1,191 @@
+"""Coded transcripts for `coder eval` and `coder fit`: records a person coded, read with exact locations.
+
+Two shapes of JSON Lines record are read:
+
+- a reply: `{"id": ..., "client": ... (optional), "reply": ..., "code": ...}`, the reply's primary act;
+- a span of a corpus text: `{"answer": ..., "start": ..., "end": ..., "code": ...}`, read with
+  `--corpus threads.jsonl` (the CounselChat layout: threads with a client question and answers).
+
+Every problem names `file:line`, what was expected and what was found; an unknown code lists the
+twelve codes. Nothing here scores or writes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from empathy_coach.problems import InputError, Problem
+from empathy_coach.scoring.coder.model import CODES
+
+MAX_PROBLEMS = 20
+
+
+@dataclass(slots=True)
+class CodedReply:
+    id: str
+    client: str | None
+    reply: str
+    code: str
+    group: str  # records with the same client statement are one group for cross-validation
+    part: str = "develop"
+    source: str = ""
+
+
+@dataclass(slots=True)
+class CodedAnswer:
+    """Coded spans of one corpus answer, with the question it answers."""
+
+    answer: str
+    thread: str
+    client: str
+    text: str
+    spans: list[tuple[int, int, str]]
+    part: str = "develop"
+
+
+@dataclass(slots=True)
+class CodedSet:
+    replies: list[CodedReply]
+    answers: list[CodedAnswer]
+
+    def __len__(self) -> int:
+        return len(self.replies) + sum(len(a.spans) for a in self.answers)
+
+
+def read_corpus(path: Path) -> dict[str, tuple[str, str, str]]:
+    """Answer id -> (thread id, client question, answer text), from a CounselChat-style threads file."""
+    import msgspec
+
+    answers: dict[str, tuple[str, str, str]] = {}
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise InputError.single(str(path), f"cannot read the corpus: {error.strerror or error}", "io") from None
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            try:
+                thread = msgspec.json.decode(raw)
+                for answer in thread["answers"]:
+                    answers[str(answer["id"])] = (str(thread["thread"]), str(thread.get("client", "")), str(answer["text"]))
+            except (msgspec.DecodeError, KeyError, TypeError) as error:
+                raise InputError.single(str(path), f"expected a thread {{\"thread\", \"client\", \"answers\": [{{\"id\", \"text\"}}]}}, found a line that is not one ({error})", "corpus", number, 1) from None
+    return answers
+
+
+def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
+    """Read coded records from JSON Lines files; raise InputError listing every bad record (up to a bound)."""
+    import msgspec
+
+    problems: list[Problem] = []
+    replies: list[CodedReply] = []
+    spans: dict[str, list[tuple[int, int, str, str, int, str]]] = {}
+    corpus_answers: dict[str, tuple[str, str, str]] | None = None
+    seen_ids: dict[str, str] = {}
+
+    def problem(path: Path, line: int, message: str) -> None:
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(Problem(str(path), line, 1, message, "coded"))
+
+    for path in paths:
+        try:
+            handle = path.open("rb")
+        except OSError as error:
+            problems.append(Problem(str(path), 0, 0, f"cannot read: {error.strerror or error}", "io"))
+            continue
+        with handle:
+            for number, raw in enumerate(handle, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    record = msgspec.json.decode(raw)
+                except msgspec.DecodeError as error:
+                    problem(path, number, f"expected a JSON object, found text that is not JSON ({error})")
+                    continue
+                if not isinstance(record, dict):
+                    problem(path, number, f"expected a JSON object, found {type(record).__name__}")
+                    continue
+                code = record.get("code")
+                if code not in CODES:
+                    problem(path, number, f"expected \"code\" to be one of {', '.join(CODES)}; found {_shown(code)}")
+                    continue
+                part = record.get("part", "develop")
+                if "answer" in record:
+                    start, end = record.get("start"), record.get("end")
+                    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+                        problem(path, number, f"expected \"start\" < \"end\", both whole numbers; found {_shown(start)} and {_shown(end)}")
+                        continue
+                    spans.setdefault(str(record["answer"]), []).append((start, end, code, str(path), number, str(part)))
+                    continue
+                reply = record.get("reply")
+                if not isinstance(reply, str) or not reply.strip():
+                    problem(path, number, f"expected \"reply\" with the coded text (or \"answer\", \"start\", \"end\" for a corpus span); found {_shown(reply)}")
+                    continue
+                client = record.get("client")
+                if client is not None and not isinstance(client, str):
+                    problem(path, number, f"expected \"client\" to be text; found {_shown(client)}")
+                    continue
+                rid = str(record.get("id", f"{path.name}:{number}"))
+                if rid in seen_ids:
+                    problem(path, number, f"duplicate id {_shown(rid)} (first at {seen_ids[rid]})")
+                    continue
+                seen_ids[rid] = f"{path}:{number}"
+                replies.append(CodedReply(rid, client, reply, code, client or rid, str(part), str(record.get("source", ""))))
+    answers: list[CodedAnswer] = []
+    if spans:
+        if corpus is None:
+            path, number = spans[next(iter(spans))][0][3:5]
+            problems.append(Problem(path, number, 1, "expected --corpus THREADS.jsonl to read the text of corpus spans; found none given", "coded"))
+        else:
+            corpus_answers = read_corpus(corpus)
+            for answer_id, items in spans.items():
+                known = corpus_answers.get(answer_id)
+                if known is None:
+                    problem(Path(items[0][3]), items[0][4], f"expected an answer id of {corpus}; found {_shown(answer_id)}")
+                    continue
+                thread, client, text = known
+                good = []
+                for start, end, code, where, number, _part in items:
+                    if end > len(text):
+                        problem(Path(where), number, f"expected a span inside the answer's {len(text)} characters; found {start}-{end}")
+                        continue
+                    good.append((start, end, code))
+                answers.append(CodedAnswer(answer_id, thread, client, text, good, items[0][5]))
+    if problems:
+        raise InputError(problems)
+    if not replies and not answers:
+        raise InputError.single(", ".join(str(p) for p in paths) or "<none>", "expected coded records; found none", "coded")
+    return CodedSet(replies, answers)
+
+
+def _shown(value: object) -> str:
+    from empathy_coach.reports.literal import printable
+
+    text = value if isinstance(value, str) else repr(value)
+    return repr(printable(text[:80]))
+
+
+def bank_replies(paths: Iterable[Path]) -> list[CodedReply]:
+    """The labelled examples and exemplars of scenario banks (files or folders) as coded replies.
+
+    An example or exemplar with a `behaviour` is a reply a person coded; its group is the turn's
+    client statement, so a fold never splits the replies to one statement.
+    """
+    from empathy_coach.banks.loader import load_file
+    from empathy_coach.paths import yaml_files
+
+    out: list[CodedReply] = []
+    files: list[Path] = []
+    for path in paths:
+        files.extend(yaml_files(path) if path.is_dir() else [path])
+    for file in files:
+        bank = load_file(file, "bank").value
+        for scenario in bank.scenarios:
+            for turn in scenario.turns:
+                labelled = [(e.reply, e.behaviour) for e in turn.examples if e.behaviour] + [(e.reply, e.behaviour) for e in turn.exemplar_list()]
+                for n, (reply, code) in enumerate(labelled):
+                    out.append(CodedReply(f"{bank.id}/{scenario.id}/{turn.id}/{n}", turn.client, reply, code, turn.client, "develop", "bank"))
+    return out

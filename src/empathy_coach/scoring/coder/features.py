@@ -1,0 +1,605 @@
+"""Named features of one sentence: small functions the learned decision layer weighs.
+
+Each feature returns None when it does not fire, or a `Hit`: a value (1.0 for a yes) and the
+character span of the words that made it fire, so an act can show the words behind its code.
+Every docstring gives one sentence on which the feature fires ("Passes:") and one on which it
+does not ("Fails:"); `tests/test_coder_features.py` runs them. The word and phrase lists the
+features read are cue categories of `prompts/lexicons/coder-cues.yaml`, never lists in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from empathy_coach.scoring.coder.segment import Segment
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    value: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    id: str
+    label: str  # what it means, in words, for feedback
+    function: Callable[[Segment], Hit | None]
+
+
+FEATURES: list[Feature] = []
+
+
+def feature(label: str) -> Callable[[Callable[[Segment], Hit | None]], Callable[[Segment], Hit | None]]:
+    def register(function: Callable[[Segment], Hit | None]) -> Callable[[Segment], Hit | None]:
+        FEATURES.append(Feature(function.__name__, label, function))
+        return function
+
+    return register
+
+
+def _hit(seg: Segment, first: int = 0, last: int | None = None, value: float = 1.0) -> Hit:
+    start, end = seg.span(first, last)
+    return Hit(value, start, end)
+
+
+def _match_hit(match) -> Hit:
+    return Hit(1.0, match.start, match.end)
+
+
+def _any_cue(seg: Segment, category: str, *, unnegated: bool = False) -> Hit | None:
+    for match in seg.cue(category):
+        if unnegated and match.negated:
+            continue
+        return _match_hit(match)
+    return None
+
+
+def _lead_cue(seg: Segment, category: str) -> Hit | None:
+    match = seg.cue_at(category, seg.lead)
+    return _match_hit(match) if match is not None else None
+
+
+def _is_question_mark(seg: Segment) -> bool:
+    return seg.terminal == "?"
+
+
+# ---------------------------------------------------------------- form: questions and statements
+
+
+@feature("ends with a question mark")
+def question_mark(seg: Segment) -> Hit | None:
+    """Passes: "How did that feel?"  Fails: "That felt heavy."
+    """
+    if _is_question_mark(seg):
+        return _hit(seg, len(seg.words) - 1)
+    return None
+
+
+@feature("opens like a question (auxiliary verb first)")
+def auxiliary_lead(seg: Segment) -> Hit | None:
+    """Passes: "Did you tell her about it?"  Fails: "You told her about it."
+    """
+    if seg.cue_at("auxiliaries", seg.lead) and not seg.cue_at("subjects", seg.lead):
+        return _hit(seg, seg.lead, seg.lead + 2)
+    return None
+
+
+@feature("opens with a question word")
+def wh_lead(seg: Segment) -> Hit | None:
+    """Passes: "So what happened next?"  Fails: "That is what happened next."
+    """
+    return _lead_cue(seg, "wh_words")
+
+
+@feature("asks for one fact, a yes or a no")
+def closed_lead(seg: Segment) -> Hit | None:
+    """Passes: "How long has this been going on?"  Fails: "How has this been for you?"
+    """
+    return _lead_cue(seg, "closed_wh")
+
+
+@feature("its last clause turns into a question")
+def question_clause_at_end(seg: Segment) -> Hit | None:
+    """Passes: "You sound tired, what is keeping you up?"  Fails: "You sound tired, and it keeps you up."
+    """
+    if seg.last_clause <= seg.lead or not _is_question_mark(seg):
+        return None
+    if seg.cue_at("wh_words", seg.last_clause) or (seg.cue_at("auxiliaries", seg.last_clause) and not seg.cue_at("subjects", seg.last_clause)):
+        return _hit(seg, seg.last_clause)
+    return None
+
+
+@feature("opens with a subject, as a statement does")
+def statement_order(seg: Segment) -> Hit | None:
+    """Passes: "You're feeling left out?"  Fails: "Are you feeling left out?"
+    """
+    if seg.cue_at("subjects", seg.lead) and not seg.cue_at("wh_words", seg.lead):
+        return _hit(seg, seg.lead, seg.lead + 2)
+    return None
+
+
+@feature("a tag question that checks a statement")
+def tag_question(seg: Segment) -> Hit | None:
+    """Passes: "It has been a hard week, hasn't it?"  Fails: "Has it been a hard week?"
+    """
+    if not _is_question_mark(seg) or seg.last_clause == 0:
+        return None
+    tail = seg.texts[seg.last_clause :]
+    if 1 <= len(tail) <= 3 and (tail[0] in ("right", "yes", "yeah", "no", "correct") or seg.cue_at("auxiliaries", seg.last_clause)):
+        return _hit(seg, seg.last_clause)
+    return None
+
+
+@feature("asks the client to say more")
+def open_request(seg: Segment) -> Hit | None:
+    """Passes: "Tell me more about what happened."  Fails: "Tell your sister what happened."
+    """
+    return _any_cue(seg, "open_requests")
+
+
+@feature("advice phrased as a question")
+def advice_question(seg: Segment) -> Hit | None:
+    """Passes: "Have you tried talking to your GP?"  Fails: "What have you tried so far?"
+    """
+    for match in seg.cue("advice_questions"):
+        if match.start <= seg.words[seg.lead].start + 1 or (seg.last_clause and match.start == seg.words[seg.last_clause].start):
+            return _match_hit(match)
+    return None
+
+
+# ---------------------------------------------------------------- directing
+
+
+@feature("opens with a command")
+def imperative_lead(seg: Segment) -> Hit | None:
+    """Passes: "Call your sister tonight."  Fails: "You called your sister tonight."
+    """
+    i = seg.lead
+    if seg.cue_at("imperative_verbs", i) and not seg.cue_at("subjects", i):
+        following = seg.word_at(i + 1)
+        if following in ("you", "i", "we") and seg.word_at(i) not in ("let", "tell", "ask", "help", "give", "do", "just", "never", "always"):
+            return None
+        return _hit(seg, i, i + 2)
+    return None
+
+
+@feature("a command after a condition or a comma")
+def imperative_clause(seg: Segment) -> Hit | None:
+    """Passes: "If it gets worse, call your doctor."  Fails: "If it gets worse, you call your doctor."
+    """
+    i = seg.last_clause
+    if i > seg.lead and seg.cue_at("imperative_verbs", i) and not seg.cue_at("subjects", i):
+        return _hit(seg, i, i + 2)
+    return None
+
+
+@feature("tells the client what they should or must do")
+def modal_directive(seg: Segment) -> Hit | None:
+    """Passes: "You need to put yourself first."  Fails: "You feel you need nobody."
+    """
+    for match in seg.cue("modal_directives"):
+        before = seg.reply.tokens[match.first - 1].text if match.first > 0 else ""
+        if before in ("feel", "feels", "think", "thinks", "believe", "like", "that", "if", "whether", "how", "what"):
+            continue  # a belief reported ('you feel you need to...'), not a directive
+        after = seg.reply.tokens[match.last].text if match.last < len(seg.reply.tokens) else ""
+        if after in ("feel", "be", "have", "sound", "seem"):
+            continue  # an inference ('you must feel trapped')
+        return _match_hit(match)
+    return None
+
+
+@feature("a softened suggestion")
+def soft_directive(seg: Segment) -> Hit | None:
+    """Passes: "It might be worth asking your GP."  Fails: "It might be worth nothing to him."
+    """
+    for match in seg.cue("soft_directives"):
+        if match.negated:
+            continue
+        following = seg.reply.tokens[match.last].text if match.last < len(seg.reply.tokens) else ""
+        if match.phrase in ("it might be worth", "it may be worth", "it is worth") and following in ("nothing", "it", "more", "less"):
+            continue
+        return _match_hit(match)
+    return None
+
+
+@feature("warns of consequences")
+def warning(seg: Segment) -> Hit | None:
+    """Passes: "If you keep drinking like this, you will lose your job."  Fails: "You keep drinking to cope."
+    """
+    return _any_cue(seg, "warning")
+
+
+@feature("asks permission or leaves the choice open")
+def permission(seg: Segment) -> Hit | None:
+    """Passes: "If you're open to it, some people find journaling helps."  Fails: "Journaling helps."
+    """
+    return _any_cue(seg, "permission")
+
+
+@feature("says the choice is the client's")
+def autonomy(seg: Segment) -> Hit | None:
+    """Passes: "In the end it's your decision."  Fails: "In the end it's a hard decision."
+    """
+    return _any_cue(seg, "autonomy", unnegated=True)
+
+
+@feature("invites working it out together")
+def collaboration(seg: Segment) -> Hit | None:
+    """Passes: "Maybe we could look at this together."  Fails: "Maybe he could look at this."
+    """
+    return _any_cue(seg, "collaboration")
+
+
+# ---------------------------------------------------------------- other moves
+
+
+@feature("a sympathy or support formula")
+def sympathy_formula(seg: Segment) -> Hit | None:
+    """Passes: "I'm so sorry you're going through this."  Fails: "You're sorry you said it."
+    """
+    return _any_cue(seg, "sympathy", unnegated=True)
+
+
+@feature("reassures, or offers a platitude")
+def reassurance(seg: Segment) -> Hit | None:
+    """Passes: "Don't worry, it'll be okay."  Fails: "You worry it won't be okay."
+    """
+    for match in seg.cue("reassurance"):
+        before = seg.reply.tokens[match.first - 1].text if match.first > 0 else ""
+        if before in ("worry", "worried", "afraid", "scared", "fear", "hope", "wish", "wonder", "whether", "if"):
+            continue  # the client's hope or fear given back
+        return _match_hit(match)
+    return None
+
+
+@feature("praises the person in general terms")
+def praise(seg: Segment) -> Hit | None:
+    """Passes: "Great job, you're amazing!"  Fails: "You felt it wasn't a great job."
+    """
+    return _any_cue(seg, "praise", unnegated=True)
+
+
+@feature("names a strength, effort or value")
+def strength(seg: Segment) -> Hit | None:
+    """Passes: "It took real courage to tell him."  Fails: "It took him a week to tell you."
+    """
+    return _any_cue(seg, "affirm", unnegated=True)
+
+
+@feature("a judgement of the client")
+def judgement(seg: Segment) -> Hit | None:
+    """Passes: "You're letting them walk all over you."  Fails: "You're letting yourself rest for once."
+    """
+    for match in seg.cue("judgement"):
+        before = [t.text for t in seg.reply.tokens[max(0, match.first - 4) : match.first]]
+        if any(w in ("feel", "feels", "felt", "afraid", "worried", "scared", "think", "thinks", "called", "calls", "said", "says", "told", "tells", "hear", "heard") for w in before):
+            continue  # a judgement someone made, or the client fears, given back
+        if match.negated:
+            continue
+        return _match_hit(match)
+    return None
+
+
+@feature("the counsellor speaks about their own life")
+def self_disclosure(seg: Segment) -> Hit | None:
+    """Passes: "When I was your age, I went through the same thing."  Fails: "When you were younger, you went through it."
+    """
+    return _any_cue(seg, "self_disclosure")
+
+
+@feature("the counsellor gives their own view")
+def counselor_view(seg: Segment) -> Hit | None:
+    """Passes: "In my experience, most couples get through this."  Fails: "In your experience, nothing helped."
+    """
+    return _any_cue(seg, "counselor_view")
+
+
+@feature("talks about facts, services or people in general")
+def information_cue(seg: Segment) -> Hit | None:
+    """Passes: "Research shows that therapy helps with anxiety."  Fails: "You feel nothing helps."
+    """
+    hits = seg.cue("information")
+    if not hits:
+        return None
+    return Hit(min(1.0, len(hits) / 2), hits[0].start, hits[0].end)
+
+
+@feature("a greeting, thanks or sign-off")
+def courtesy(seg: Segment) -> Hit | None:
+    """Passes: "Thanks for reaching out, and best of luck."  Fails: "You reached out to your brother."
+    """
+    return _any_cue(seg, "greetings")
+
+
+@feature("only a filler or back-channel")
+def backchannel_only(seg: Segment) -> Hit | None:
+    """Passes: "Mm-hmm."  Fails: "Mm-hmm, you lost your job."
+    """
+    covered = {t.start for m in seg.cue("backchannels") for t in seg.words if m.start <= t.start < m.end}
+    if seg.words and len(covered) >= len({t.start for t in seg.words}):
+        return _hit(seg)
+    return None
+
+
+@feature("changes the subject")
+def off_topic(seg: Segment) -> Hit | None:
+    """Passes: "Anyway, did you see the game last night?"  Fails: "You keep thinking about the game."
+    """
+    return _any_cue(seg, "off_topic")
+
+
+# ---------------------------------------------------------------- about whom
+
+
+@feature("speaks to the client (you, your)")
+def second_person(seg: Segment) -> Hit | None:
+    """Passes: "Your week sounds heavy."  Fails: "The week sounds heavy."
+    """
+    hits = seg.cue("second_person")
+    if hits:
+        return Hit(min(1.0, len(hits) / 3), hits[0].start, hits[0].end)
+    return None
+
+
+@feature("the client is the subject")
+def client_subject(seg: Segment) -> Hit | None:
+    """Passes: "So you're the one who always says yes."  Fails: "So I'm the one who always says yes."
+    """
+    if seg.word_at(seg.lead) in ("you", "your", "u", "ur"):
+        return _hit(seg, seg.lead, seg.lead + 2)
+    return None
+
+
+@feature("the counsellor is the subject")
+def counselor_subject(seg: Segment) -> Hit | None:
+    """Passes: "I was thinking about my own mother."  Fails: "You were thinking about your mother."
+    """
+    if seg.word_at(seg.lead) in ("i", "my", "me"):
+        return _hit(seg, seg.lead, seg.lead + 2)
+    return None
+
+
+@feature("speaks of us, or we")
+def first_plural(seg: Segment) -> Hit | None:
+    """Passes: "We could take this one step at a time."  Fails: "You could take this one step at a time."
+    """
+    return _any_cue(seg, "first_plural")
+
+
+@feature("about other people or people in general")
+def third_person_lead(seg: Segment) -> Hit | None:
+    """Passes: "Many people feel lost after a move."  Fails: "You feel lost after the move."
+    """
+    return _lead_cue(seg, "third_person")
+
+
+@feature("opens with a condition")
+def conditional_lead(seg: Segment) -> Hit | None:
+    """Passes: "If you grew up caring for everyone, it's easy to lose yourself."  Fails: "You grew up caring for everyone."
+    """
+    return _lead_cue(seg, "conditional")
+
+
+# ---------------------------------------------------------------- reflecting
+
+
+@feature("a reflective stem")
+def reflective_stem(seg: Segment) -> Hit | None:
+    """Passes: "It sounds like you're running on empty."  Fails: "It looks rainy today."
+    """
+    return _any_cue(seg, "reflective_stems")
+
+
+@feature("names a feeling")
+def feeling_named(seg: Segment) -> Hit | None:
+    """Passes: "You're exhausted."  Fails: "You're at work."
+    """
+    for match in seg.feelings:
+        if not match.negated:
+            return _match_hit(match)
+    return None
+
+
+@feature("names a feeling the client did not name")
+def new_feeling(seg: Segment) -> Hit | None:
+    """Passes: "You feel betrayed." after "She told everyone my secret."  Fails: "You feel betrayed." after "I feel betrayed."
+    """
+    if seg.client is None:
+        return None
+    stems = seg.client.stems()
+    for match in seg.feelings:
+        words = [t.stem for t in seg.reply.tokens[match.first : match.last] if t.word]
+        if not match.negated and words and not all(w in stems for w in words):
+            return _match_hit(match)
+    return None
+
+
+def _content(seg: Segment) -> list:
+    from empathy_coach.scoring.text import STOPWORDS
+
+    return [t for t in seg.words if t.text not in STOPWORDS and len(t.text) > 2]
+
+
+@feature("gives back the client's words")
+def client_overlap(seg: Segment) -> Hit | None:
+    """Passes: "You lost your job last week." after "I lost my job last week."  Fails: "The weather is nice." after "I lost my job."
+    """
+    if seg.client is None:
+        return None
+    content = _content(seg)
+    if not content:
+        return None
+    stems = seg.client.content_stems()
+    shared = [t for t in content if t.stem in stems]
+    if not shared:
+        return None
+    return Hit(len(shared) / len(content), shared[0].start, shared[-1].end)
+
+
+@feature("adds words the client did not use")
+def adds_meaning(seg: Segment) -> Hit | None:
+    """Passes: "Underneath the anger there's a lot of hurt." after "I'm so angry at him."  Fails: "You're angry at him." after "I'm so angry at him."
+    """
+    if seg.client is None:
+        return None
+    content = _content(seg)
+    stems = seg.client.content_stems()
+    new = [t for t in content if t.stem not in stems]
+    if len(new) < 2:
+        return None
+    return Hit(min(1.0, len(new) / 6), new[0].start, new[-1].end)
+
+
+@feature("repeats a run of the client's own words")
+def verbatim_run(seg: Segment) -> Hit | None:
+    """Passes: "You keep replaying what you said at the wedding." after "I keep replaying what I said at the wedding."  Fails: "The wedding still weighs on you." after "I keep replaying what I said at the wedding."
+    """
+    if seg.client is None:
+        return None
+    client_stems = [t.stem for t in seg.client.tokens if t.word]
+    if not client_stems:
+        return None
+    bigrams = {(a, b) for a, b in zip(client_stems, client_stems[1:])}
+    best = run = 0
+    best_end = 0
+    stems = [t.stem for t in seg.words]
+    for i in range(1, len(stems)):
+        if (stems[i - 1], stems[i]) in bigrams:
+            run += 1
+            if run > best:
+                best, best_end = run, i
+        else:
+            run = 0
+    if best < 3:
+        return None
+    return _hit(seg, best_end - best, best_end + 1, value=min(1.0, best / 8))
+
+
+@feature("holds two sides at once")
+def two_sides(seg: Segment) -> Hit | None:
+    """Passes: "Part of you wants to stay, and part of you is ready to go."  Fails: "You want to stay."
+    """
+    return _any_cue(seg, "two_sides")
+
+
+@feature("an image or metaphor")
+def metaphor(seg: Segment) -> Hit | None:
+    """Passes: "It's like you're carrying the whole family on your back."  Fails: "You support the whole family."
+    """
+    return _any_cue(seg, "metaphor")
+
+
+@feature("a tentative guess")
+def tentative(seg: Segment) -> Hit | None:
+    """Passes: "Maybe part of you is relieved."  Fails: "Part of you is relieved."
+    """
+    return _any_cue(seg, "tentative")
+
+
+@feature("reaches for meaning under the words")
+def meaning(seg: Segment) -> Hit | None:
+    """Passes: "What matters most is that he still sees you."  Fails: "He sees you on Tuesdays."
+    """
+    return _any_cue(seg, "meaning_words")
+
+
+@feature("a negation")
+def negation(seg: Segment) -> Hit | None:
+    """Passes: "It's not that you don't care."  Fails: "You care."
+    """
+    return _any_cue(seg, "negations")
+
+
+# ---------------------------------------------------------------- shape
+
+
+@feature("a very short sentence")
+def very_short(seg: Segment) -> Hit | None:
+    """Passes: "Rough week."  Fails: "It has been a rough week with the kids and work."
+    """
+    return _hit(seg) if len({t.start for t in seg.words}) <= 3 else None
+
+
+@feature("a long sentence")
+def long_sentence(seg: Segment) -> Hit | None:
+    """Passes: "When you think about the move and your mum and the job all at once, it feels like there is no room left for anything of your own, and you are tired."  Fails: "You're tired."
+    """
+    n = len({t.start for t in seg.words})
+    return _hit(seg, value=min(1.0, (n - 20) / 20)) if n > 20 else None
+
+
+@feature("ends with an exclamation mark")
+def exclamation(seg: Segment) -> Hit | None:
+    """Passes: "You did it!"  Fails: "You did it."
+    """
+    return _hit(seg, len(seg.words) - 1) if seg.terminal == "!" else None
+
+
+@feature("the last sentence of the reply")
+def last_sentence(seg: Segment) -> Hit | None:
+    """Passes: "You're tired."  Fails: "You're tired. What keeps you up?" (its first sentence)
+    """
+    return _hit(seg) if seg.index == seg.count - 1 and seg.count > 1 else None
+
+
+@feature("the first sentence of a longer reply")
+def first_of_many(seg: Segment) -> Hit | None:
+    """Passes: "You're tired. What keeps you up?" (its first sentence)  Fails: "You're tired."
+    """
+    return _hit(seg) if seg.index == 0 and seg.count > 1 else None
+
+
+FEATURE_BY_ID = {f.id: f for f in FEATURES}
+
+
+def named_features(seg: Segment) -> dict[str, Hit]:
+    """Every named feature that fires on the segment."""
+    found: dict[str, Hit] = {}
+    for item in FEATURES:
+        hit = item.function(seg)
+        if hit is not None and hit.value > 0:
+            found[item.id] = hit
+    return found
+
+
+def lexical_features(seg: Segment) -> list[str]:
+    """Word features: the lead's first one and two words, the last word, word stems and stem pairs."""
+    words = seg.words
+    if not words:
+        return []
+    stems = [t.stem for t in words]
+    lead = seg.lead
+    out = ["L1:" + words[lead].text]
+    if lead + 1 < len(words):
+        out.append("L2:" + words[lead].text + "_" + words[lead + 1].text)
+    out.append("E:" + words[-1].text + seg.terminal)
+    if seg.last_clause > lead:
+        out.append("C1:" + words[seg.last_clause].text)
+    seen = set()
+    for s in stems:
+        if s not in seen:
+            seen.add(s)
+            out.append("u:" + s)
+    for a, b in zip(stems, stems[1:]):
+        key = "b:" + a + "_" + b
+        if key not in seen:
+            seen.add(key)
+            out.append(key)
+    return out
+
+
+# Features of the sentence before: the move a reply is in the middle of (advice runs over several sentences).
+_CONTEXT = ("imperative_lead", "modal_directive", "soft_directive", "question_mark", "information_cue", "client_subject", "reflective_stem", "sympathy_formula")
+
+
+def context_features(previous: Segment) -> list[str]:
+    """What the previous sentence did, as features of this one ("P:" + the named feature that fired there)."""
+    out = []
+    for fid in _CONTEXT:
+        hit = FEATURE_BY_ID[fid].function(previous)
+        if hit is not None and hit.value > 0:
+            out.append("P:" + fid)
+    return out

@@ -1,0 +1,224 @@
+"""The decision layer: weights learned from coded replies, applied in pure Python.
+
+A sentence's features (named ones from `features.py`, plus word features) are weighed for each of
+the twelve codes; the code with the highest score is the sentence's act. The features that added
+most to that code are kept on the act, with the words that fired them, so feedback can say why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from empathy_coach.scoring.coder.features import FEATURE_BY_ID, Hit, context_features, lexical_features, named_features
+from empathy_coach.scoring.coder.segment import Segment, segments
+from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
+from empathy_coach.scoring.text import Analysis
+
+CODES = (
+    "complex_reflection",
+    "simple_reflection",
+    "open_question",
+    "closed_question",
+    "giving_information",
+    "persuade",
+    "persuade_with_permission",
+    "affirm",
+    "seek_collaboration",
+    "emphasize_autonomy",
+    "confront",
+    "other",
+)
+REFLECTIONS = frozenset({"complex_reflection", "simple_reflection"})
+QUESTIONS = frozenset({"open_question", "closed_question"})
+FORMAT = "empathy-coach-coder"
+FORMAT_VERSION = 1
+# How many of an act's strongest features it carries as its explanation.
+MAX_REASONS = 3
+
+
+@dataclass(slots=True)
+class Reason:
+    """A feature that pushed an act towards its code, and the words that fired it."""
+
+    feature: str
+    weight: float
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Act:
+    code: str
+    start: int
+    end: int
+    sentence: int
+    features: list[str] = field(default_factory=list)  # feature ids, strongest first
+    reasons: list[Reason] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Coding:
+    behaviour: str
+    acts: list[Act]
+    features: list[str]  # the primary act's feature ids
+
+
+@dataclass(slots=True)
+class Weights:
+    """A fitted decision layer, as stored in a coder file (`prompts/coder/weights.json`)."""
+
+    codes: tuple[str, ...]
+    bias: list[float]
+    rows: dict[str, list[list[float]]]  # feature -> [[code index, weight], ...]
+    meta: dict = field(default_factory=dict)
+
+    def to_builtins(self) -> dict:
+        return {"format": FORMAT, "version": FORMAT_VERSION, "codes": list(self.codes), "bias": self.bias, "weights": self.rows, "meta": self.meta}
+
+    @classmethod
+    def from_builtins(cls, data: dict) -> Weights:
+        return cls(tuple(data["codes"]), list(data["bias"]), data["weights"], data.get("meta", {}))
+
+
+class CoderModel:
+    """What the coder needs at run time: its cue lexicon, the feeling words and the weights."""
+
+    def __init__(self, cues: PhraseSet, emotions: EmotionLexicon | None, weights: Weights, lead_fillers: frozenset[str]) -> None:
+        self.cues = cues
+        self.emotions = emotions
+        self.weights = weights
+        self.lead_fillers = lead_fillers
+        self._index = {code: i for i, code in enumerate(weights.codes)}
+
+    def segments(self, reply: Analysis, client: Analysis | None) -> list[Segment]:
+        feelings = [m for m, _ in self.emotions.find(reply)] if self.emotions is not None else []
+        return segments(reply, client, self.cues.all_matches(reply), feelings, self.lead_fillers)
+
+    def features(self, seg: Segment, previous: Segment | None = None) -> tuple[dict[str, Hit], list[str]]:
+        named, lexical = named_features(seg), lexical_features(seg)
+        if previous is not None:
+            lexical.extend(context_features(previous))
+        return named, lexical
+
+    def decide(self, seg: Segment, previous: Segment | None = None) -> Act:
+        named, lexical = self.features(seg, previous)
+        weights = self.weights
+        scores = list(weights.bias)
+        rows = weights.rows
+        for fid, hit in named.items():
+            row = rows.get(fid)
+            if row:
+                value = hit.value
+                for k, w in row:
+                    scores[int(k)] += w * value
+        for fid in lexical:
+            row = rows.get(fid)
+            if row:
+                for k, w in row:
+                    scores[int(k)] += w
+        best = max(range(len(scores)), key=scores.__getitem__)
+        code = weights.codes[best]
+        return Act(code, seg.sentence.start, seg.sentence.end, seg.sentence.index, *self._explain(seg, best, named, lexical))
+
+    def _explain(self, seg: Segment, k: int, named: dict[str, Hit], lexical: list[str]) -> tuple[list[str], list[Reason]]:
+        rows = self.weights.rows
+        reasons: list[Reason] = []
+        for fid, hit in named.items():
+            w = _weight(rows.get(fid), k) * hit.value
+            if w > 0:
+                reasons.append(Reason(fid, w, hit.start, hit.end))
+        for fid in lexical:
+            w = _weight(rows.get(fid), k)
+            if w > 0:
+                start, end = _lexical_span(seg, fid)
+                reasons.append(Reason(fid, w, start, end))
+        reasons.sort(key=lambda r: -r.weight)
+        reasons = reasons[:MAX_REASONS]
+        return [r.feature for r in reasons], reasons
+
+    def code(self, reply: Analysis, client: Analysis | None) -> Coding:
+        if reply.is_empty():
+            return Coding("other", [], ["empty_reply"])
+        segs = self.segments(reply, client)
+        acts = [self.decide(seg, segs[i - 1] if i else None) for i, seg in enumerate(segs)]
+        primary = primary_act(acts)
+        return Coding(primary.code, acts, list(primary.features))
+
+
+def _weight(row: list[list[float]] | None, k: int) -> float:
+    if not row:
+        return 0.0
+    for index, w in row:
+        if int(index) == k:
+            return w
+    return 0.0
+
+
+def _lexical_span(seg: Segment, fid: str) -> tuple[int, int]:
+    kind, _, key = fid.partition(":")
+    words = seg.words
+    if kind in ("L1", "L2") and words:
+        return seg.span(seg.lead, seg.lead + (2 if kind == "L2" else 1))
+    if kind == "E" and words:
+        return seg.span(len(words) - 1)
+    if kind == "C1" and words:
+        return seg.span(seg.last_clause, seg.last_clause + 1)
+    if kind in ("u", "b"):
+        first = key.split("_")[0]
+        for i, t in enumerate(words):
+            if t.stem == first:
+                return seg.span(i, i + (2 if kind == "b" else 1))
+    return seg.span()
+
+
+# Acts that set a reply's course whatever follows: the client is asked to act or is judged.
+_STEERING = ("persuade", "confront")
+# Features that mark an act as a courtesy or a back-channel rather than the move itself.
+_FILLER_FEATURES = frozenset({"backchannel_only", "courtesy"})
+
+
+def _is_filler(act: Act) -> bool:
+    return act.code == "other" and bool(_FILLER_FEATURES.intersection(act.features))
+
+
+def primary_act(acts: list[Act]) -> Act:
+    """The act the client will answer (see docs/coding-guide.md, "The primary act of a whole reply").
+
+    A question at the end is primary; otherwise advice or a confrontation anywhere; otherwise the
+    last act that is not a filler, and a reflection over several sentences is complex if any part is.
+    """
+    if not acts:
+        return Act("other", 0, 0, 0, ["empty_reply"])
+    spoken = [a for a in acts if not _is_filler(a)] or acts[-1:]
+    last = spoken[-1]
+    if last.code in QUESTIONS:
+        return last
+    for code in _STEERING:
+        steering = [a for a in spoken if a.code == code]
+        if steering:
+            return steering[-1]
+    if last.code == "simple_reflection":
+        for act in reversed(spoken):
+            if act.code not in REFLECTIONS:
+                break
+            if act.code == "complex_reflection":
+                return act
+    return last
+
+
+def describe(feature_id: str) -> str:
+    """A feature id in words, for feedback."""
+    known = FEATURE_BY_ID.get(feature_id)
+    if known is not None:
+        return known.label
+    kind, _, key = feature_id.partition(":")
+    key = key.replace("_", " ")
+    return {
+        "L1": f"opens with '{key}'",
+        "L2": f"opens with '{key}'",
+        "E": f"ends with '{key}'",
+        "C1": f"its last clause opens with '{key}'",
+        "P": f"follows a sentence that {key}",
+        "u": f"the word '{key}'",
+        "b": f"the words '{key}'",
+    }.get(kind, feature_id.replace("_", " "))
