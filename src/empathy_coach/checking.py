@@ -56,11 +56,16 @@ class CheckReport:
 
 
 def run_check(paths: list[Path], run_examples: bool = True) -> CheckReport:
-    explicit = list(paths)
-    if not explicit:
+    explicit = [p for p in paths if p.suffix != ".json"]
+    coder_files = [p for p in paths if p.suffix == ".json"]
+    if not paths:
         explicit = [builtin_root()]
         # The user's own content, not the rest of their folder (the progress database, the cache).
         explicit += [file for _, file in content_files(user_home())]
+        coder_files = sorted((builtin_root() / "coder").glob("*.json"))
+    else:
+        coder_files += [f for folder in explicit if folder.is_dir() for f in sorted(folder.rglob("coder/*.json"))]
+        explicit = explicit or []
     catalog = Catalog.discover(explicit, user=False, builtin=False, strict=False)
     # References resolve against built-in rubrics and lexicons too, without checking those files.
     support = Catalog.discover([], user=True, builtin=True, strict=False)
@@ -73,7 +78,17 @@ def run_check(paths: list[Path], run_examples: bool = True) -> CheckReport:
     for loaded in catalog.banks + list(catalog.rubrics.values()) + list(catalog.lexicons.values()):
         if loaded.source == "explicit":
             problems.extend(todo_problems(loaded.document))
-    report = CheckReport(files=catalog.checked_files)
+    for loaded in catalog.rubrics.values():
+        if loaded.source == "explicit" and loaded.value.coder:
+            target = Path(loaded.path).parent / loaded.value.coder
+            problem = coder_file_problem(target)
+            if problem is not None:
+                problems.append(loaded.document.problem(("coder",), f"coder {loaded.value.coder!r}: {problem}", "coder"))
+    for file in coder_files:
+        problem = coder_file_problem(file)
+        if problem is not None:
+            problems.append(Problem(str(file), 1, 1, problem, "coder"))
+    report = CheckReport(files=catalog.checked_files + len(coder_files))
     if run_examples and not any(p.level == "error" and p.code in ("unresolved", "reference") for p in problems):
         try:
             from empathy_coach.scoring.examples import run_examples as run
@@ -104,3 +119,16 @@ def todo_problems(doc: Document) -> list[Problem]:
 
     walk(doc.data, ())
     return found
+
+
+def coder_file_problem(path: Path) -> str | None:
+    """What is wrong with a coder file (`coder fit` output), or None when it loads."""
+    from empathy_coach.scoring.resources import load_coder_weights
+
+    try:
+        load_coder_weights(path)
+    except OSError as error:
+        return f"expected a readable coder file, found {error.strerror or error}"
+    except ValueError as error:
+        return str(error)
+    return None

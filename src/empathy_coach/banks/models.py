@@ -340,6 +340,8 @@ class Rubric(Base):
     pass_score: Annotated[float, Meta(ge=0, le=100)] = 60
     lexicons: list[Identifier] = field(default_factory=lambda: ["emotions", "roadblocks", "markers"])
     rules: Annotated[list[Rule], Meta(min_length=1)] = field(default_factory=list)
+    # A coder file made by `empathy-coach coder fit`, relative to the rubric's file; empty: the built-in coder.
+    coder: str = ""
 
 
 # ---------------------------------------------------------------- lexicons

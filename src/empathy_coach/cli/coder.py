@@ -63,6 +63,7 @@ def fit_command(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the fitted coder file (JSON)."),
     corpus: Optional[Path] = CORPUS,
     part: Part = typer.Option(Part.develop, "--part", help="Learn only from records of this part (records without one are 'develop')."),
+    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."),
     epochs: int = typer.Option(20, "--epochs", min=1, max=200, help="Passes over the data."),
 ) -> None:
     """Fit the coder's decision layer to coded records and write it as a coder file.
@@ -81,11 +82,15 @@ def fit_command(
     if any(_same_file(output, f) for f in [*files, *([corpus] if corpus else [])]):
         raise UsageError(f"coder fit: --output {output} is one of the inputs; choose another file")
     coded = read_coded(files, corpus)
+    if bank:
+        from empathy_coach.grading.coded import bank_replies
+
+        coded.replies.extend(bank_replies(bank))
     base = builtin_coder()
     found = examples(base, coded, None if part is Part.all else part.value)
     if not found:
         raise UsageError("coder fit: no coded sentence to learn from (a reply of several sentences teaches only when its code is a question)")
-    weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files], "part": part.value})
+    weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files] + [b.name for b in bank or []], "part": part.value})
     _write_atomic(output, msgspec.json.encode(weights.to_builtins()) + b"\n")
     print(f"empathy-coach: fitted on {len(found)} coded sentences; {len(weights.rows)} features kept; written to {output}")
     raise typer.Exit(EXIT_OK)

@@ -274,21 +274,35 @@ def score_reply(reply: str, client: str | None = None, *, turn: m.Turn | None = 
 
 def scorer_for(catalog, ref) -> Scorer:
     """The scorer for a scenario of a catalog: its rubric with the lexicons the catalog resolves."""
-    rubric = catalog.rubric_for(ref)
-    return _catalog_scorer(catalog, rubric)
+    name = ref.scenario.rubric or ref.bank.rubric
+    loaded = catalog.rubric(name, ref.loaded)
+    return _catalog_scorer(catalog, loaded.value, loaded.path)
 
 
-def _catalog_scorer(catalog, rubric: m.Rubric) -> Scorer:
+def coder_for(rubric: m.Rubric, rubric_path: str | None) -> CoderModel:
+    """The built-in coder, or the fitted coder file a rubric names (relative to the rubric's file)."""
+    from pathlib import Path
+
+    from empathy_coach.scoring.resources import builtin_coder
+
+    if not rubric.coder:
+        return builtin_coder()
+    base = Path(rubric_path).parent if rubric_path else Path(".")
+    return builtin_coder(str((base / rubric.coder).resolve()))
+
+
+def _catalog_scorer(catalog, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
     cache = catalog.__dict__.setdefault("_scorers", {})
     scorer = cache.get(rubric.id)
     if scorer is None:
         from empathy_coach.scoring.resources import builtin_lexicon, builtin_tables
 
+        coder = coder_for(rubric, rubric_path)
         loaded = {name: catalog.lexicon(name) for name in rubric.lexicons}
         if all(item is None or item.source == "built-in" for item in loaded.values()):
-            scorer = Scorer(rubric, builtin_tables(tuple(rubric.lexicons)))
+            scorer = Scorer(rubric, builtin_tables(tuple(rubric.lexicons)), coder)
         else:
             lexicons = {name: item.value if item is not None else builtin_lexicon(name) for name, item in loaded.items()}
-            scorer = Scorer(rubric, lexicons)
+            scorer = Scorer(rubric, lexicons, coder)
         cache[rubric.id] = scorer
     return scorer

@@ -233,6 +233,32 @@ def collaboration(seg: Segment) -> Hit | None:
     return _any_cue(seg, "collaboration")
 
 
+@feature("says what would help or pay off")
+def benefit(seg: Segment) -> Hit | None:
+    """Passes: "Talking to someone you trust can help a lot."  Fails: "Talking to him never went well."
+    """
+    return _any_cue(seg, "benefit", unnegated=True)
+
+
+@feature("says what is important or necessary")
+def importance(seg: Segment) -> Hit | None:
+    """Passes: "It is important to set limits with him."  Fails: "He set limits with you."
+    """
+    return _any_cue(seg, "importance")
+
+
+@feature("what the client can, could or might do")
+def client_possibility(seg: Segment) -> Hit | None:
+    """Passes: "You could write down what you want to say."  Fails: "You wrote down what you wanted to say."
+    """
+    for match in seg.cue("modal_possibility"):
+        after = seg.reply.tokens[match.last].text if match.last < len(seg.reply.tokens) else ""
+        if after in ("feel", "be", "have", "sound", "seem", "not", "never"):
+            continue  # a feeling inferred or a limit named, not a course of action
+        return _match_hit(match)
+    return None
+
+
 # ---------------------------------------------------------------- other moves
 
 
@@ -540,14 +566,14 @@ def exclamation(seg: Segment) -> Hit | None:
 
 @feature("the last sentence of the reply")
 def last_sentence(seg: Segment) -> Hit | None:
-    """Passes: "You're tired."  Fails: "You're tired. What keeps you up?" (its first sentence)
+    """Passes: "You're tired. What keeps you up?"  Fails: "You're tired."
     """
     return _hit(seg) if seg.index == seg.count - 1 and seg.count > 1 else None
 
 
 @feature("the first sentence of a longer reply")
 def first_of_many(seg: Segment) -> Hit | None:
-    """Passes: "You're tired. What keeps you up?" (its first sentence)  Fails: "You're tired."
+    """Passes: "You're tired. What keeps you up?"  Fails: "You're tired."
     """
     return _hit(seg) if seg.index == 0 and seg.count > 1 else None
 
@@ -592,7 +618,7 @@ def lexical_features(seg: Segment) -> list[str]:
 
 
 # Features of the sentence before: the move a reply is in the middle of (advice runs over several sentences).
-_CONTEXT = ("imperative_lead", "modal_directive", "soft_directive", "question_mark", "information_cue", "client_subject", "reflective_stem", "sympathy_formula")
+_CONTEXT = ("imperative_lead", "modal_directive", "soft_directive", "question_mark", "information_cue", "client_subject", "reflective_stem", "sympathy_formula", "courtesy", "third_person_lead", "benefit", "client_possibility", "conditional_lead")
 
 
 def context_features(previous: Segment) -> list[str]:
