@@ -582,7 +582,9 @@ def test_user_banks_use_the_full_catalog_with_builtin_from_cache(isolated_home):
     cat = drill_catalog()
     assert not isinstance(cat, BuiltinCatalog)
     assert "mine-one" in cat.scenario_ids() and len(cat.scenario_ids()) > 1
-    assert [r.scenario.id for r in plan.pool(cat)] == ["mine-one"]  # the user's own bank comes first
+    # Issue 14, defect 1: a bank of one's own hid the built-in practice. Now both, the user's first.
+    pooled = [r.scenario.id for r in plan.pool(cat)]
+    assert pooled[0] == "mine-one" and len(pooled) == len(cat.scenario_ids()) and "change-rugby-club-pints" in pooled
 
 
 def test_scorer_works_from_the_cached_catalog():

@@ -54,6 +54,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE schedule ADD COLUMN skips INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        "a student's flag on a score they disagree with (/flag [note]); NULL when not flagged",
+        """
+        ALTER TABLE attempts ADD COLUMN flag TEXT;
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

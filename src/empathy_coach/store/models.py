@@ -23,6 +23,7 @@ class AttemptRow(Struct, kw_only=True):
     behaviour: str
     hints_used: int
     result: ScoreResult
+    flag: str | None = None  # the student's note when they flagged the score ('' for a flag without a note)
 
 
 class SessionRow(Struct, kw_only=True):
