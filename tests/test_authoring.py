@@ -20,3 +20,48 @@ def test_defect_9_a_duplicate_id_with_an_empty_reply_is_reported_as_a_duplicate(
     result = run("grade", "-", "--format", "jsonl", input=lines)
     second = json.loads(result.stdout.splitlines()[1])
     assert second["error"].startswith("duplicate id 'r1'") and "empty reply" in second["error"]
+
+
+BROKEN_BANK = """\
+id: my-bank
+title: Test
+version: "1"
+rubric: defualt
+scenarios:
+  - id: My Test
+    title: x
+    turns: []
+  - id: ok-one
+    title: y
+    turns:
+      - id: t1
+        client: I am tired.
+        next: t2x
+      - id: t2
+        client: Still tired.
+"""
+
+
+def check_lines(tmp_path, text: str, name: str = "bank.yaml") -> list[str]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = run("check", str(path))
+    assert "Traceback" not in result.output
+    return [line for line in result.output.splitlines() if line.startswith(str(path))]
+
+
+def test_defect_7_check_keeps_linting_after_a_structural_error_with_did_you_mean(tmp_path):
+    lines = check_lines(tmp_path, BROKEN_BANK)
+    text = "\n".join(lines)
+    assert ":4:9:" in text and "found 'defualt' (did you mean 'default'?)" in text
+    assert "expected at least 1 turn, found an empty list" in text
+    assert "pattern ^[a-z0-9][a-z0-9_.-]*$" in text and "found the string 'My Test'" in text
+    assert "found 't2x' (did you mean 't2'?)" in text  # a scenario after the bad one is still checked
+    assert len(lines) == 4
+
+
+def test_defect_7_a_tab_and_an_over_indent_say_what_was_expected_and_found(tmp_path):
+    [tab] = check_lines(tmp_path, 'id: b\ntitle: T\nscenarios:\n\t- id: x\n', "tab.yaml")
+    assert ":4:1:" in tab and "cannot start any token" in tab and "a tab in the indentation" in tab and "expected spaces" in tab
+    [deep] = check_lines(tmp_path, 'id: b\ntitle: T\nscenarios:\n  - id: x\n      title: y\n', "deep.yaml")
+    assert "mapping values are not allowed" in deep and "indented by 6 spaces, expected 4" in deep
