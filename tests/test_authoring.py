@@ -65,3 +65,31 @@ def test_defect_7_a_tab_and_an_over_indent_say_what_was_expected_and_found(tmp_p
     assert ":4:1:" in tab and "cannot start any token" in tab and "a tab in the indentation" in tab and "expected spaces" in tab
     [deep] = check_lines(tmp_path, 'id: b\ntitle: T\nscenarios:\n  - id: x\n      title: y\n', "deep.yaml")
     assert "mapping values are not allowed" in deep and "indented by 6 spaces, expected 4" in deep
+
+
+def test_explain_covers_every_code_roadblock_and_builtin_rule():
+    from empathy_coach.banks import explain
+    from empathy_coach.banks.catalog import Catalog
+    from empathy_coach.scoring.result import BEHAVIOUR_LABELS
+
+    data = explain.load()
+    cat = Catalog.discover()
+    rules = {rule.id for loaded in cat.rubrics.values() for rule in loaded.value.rules}
+    roadblocks = set(cat.lexicons["roadblocks"].value.phrases)
+    by_kind = explain.names(data)
+    assert set(by_kind["code"]) == set(BEHAVIOUR_LABELS)
+    assert set(by_kind["roadblock"]) == roadblocks
+    assert set(by_kind["rule"]) == rules
+    for name, entry in data.entries.items():
+        for other in entry.see:
+            assert other in data.entries, (name, other)
+
+
+def test_explain_prints_reasoning_with_a_good_and_a_poor_reply_and_suggests_names():
+    result = run("explain", "advising")
+    assert result.exit_code == 0
+    assert "Good:" in result.output and "Poor:" in result.output and "roadblock" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert run("explain", "names_feeling").exit_code == 0  # either spelling of a rule id
+    wrong = run("explain", "advice")
+    assert wrong.exit_code == 2 and "did you mean 'advising'" in wrong.output

@@ -102,6 +102,8 @@ class Catalog:
             self._register(self.rubrics, value.id, loaded)
         elif kind == "lexicon":
             self._register(self.lexicons, value.id, loaded)
+        elif kind == "explain":
+            pass  # validated, and nothing refers to it
         else:
             self.answers.append(loaded)
         return loaded

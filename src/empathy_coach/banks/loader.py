@@ -43,6 +43,8 @@ def detect_kind(doc: Document, path: Path | None = None) -> str:
             return "lexicon"
         if "answers" in data or "student" in data:
             return "answers"
+        if "entries" in data:
+            return "explain"
     folder = path.parent.name if path is not None else ""
     return {"rubrics": "rubric", "lexicons": "lexicon"}.get(folder, "bank")
 
@@ -60,7 +62,7 @@ def load_parsed(doc: Document, kind: str, source: str = "explicit") -> Loaded:
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), f"expected a YAML mapping at the top of the {kind} file, found {_shape(doc.data)}")])
     try:
-        value = convert(doc, m.DOCUMENT_TYPES[kind])
+        value = convert(doc, _document_type(kind))
     except InputError as exc:
         if kind == "bank":
             _lint_what_converts(doc, exc)
@@ -73,6 +75,14 @@ def load_parsed(doc: Document, kind: str, source: str = "explicit") -> Loaded:
     if errors:
         raise InputError(sorted(problems))
     return Loaded(value, doc, source, [p for p in problems if p.level != "error"])
+
+
+def _document_type(kind: str) -> type:
+    if kind == "explain":
+        from empathy_coach.banks.explain import ExplainFile
+
+        return ExplainFile
+    return m.DOCUMENT_TYPES[kind]
 
 
 def _shape(data: object) -> str:
