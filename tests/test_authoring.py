@@ -93,3 +93,49 @@ def test_explain_prints_reasoning_with_a_good_and_a_poor_reply_and_suggests_name
     assert run("explain", "names_feeling").exit_code == 0  # either spelling of a rule id
     wrong = run("explain", "advice")
     assert wrong.exit_code == 2 and "did you mean 'advising'" in wrong.output
+
+
+EXAMPLES_BANK = """\
+id: xf
+title: Examples
+scenarios:
+  - id: xf-one
+    title: One
+    turns:
+      - id: t1
+        client: They've put me on nights again and I can barely keep my eyes open.
+        emotions: [exhausted]
+        examples:
+          - reply: You should tell your manager you can't do any more nights.
+            passed: true
+          - reply: You should just say no next time.
+            passed: true
+            xfail: the rubric reads advice as a roadblock even when asked for
+          - reply: You're exhausted from all these nights.
+            passed: true
+            xfail: once thought too plain to pass
+"""
+
+
+def test_a_failing_example_shows_the_rules_that_decided_it_and_xfail_is_reported_both_ways(tmp_path):
+    path = tmp_path / "xf.yaml"
+    path.write_text(EXAMPLES_BANK, encoding="utf-8")
+    result = run("check", str(path))
+    out = result.stdout
+    failing = [line for line in out.splitlines() if "[example]" in line]
+    assert len(failing) == 1 and ":11:13:" in failing[0]
+    assert "decided by: " in failing[0] and "no-roadblocks lost" in failing[0] and "see: empathy-coach explain advising" in failing[0]
+    assert any("notice: xfail in xf-one/t1 (the rubric reads advice" in line for line in out.splitlines())
+    assert any("warning: example in xf-one/t1 is marked xfail" in line and "remove 'xfail'" in line for line in out.splitlines())
+    assert "1 failed, 1 xfail, 1 xpass" in out
+    assert result.exit_code == 1  # the unmarked failure; the xfail alone would not fail CI
+    github = run("check", "--format", "github", str(path)).stdout
+    assert "::notice " in github and "see: empathy-coach explain advising" in github
+
+
+def test_an_xfail_alone_does_not_fail_check(tmp_path):
+    path = tmp_path / "xf.yaml"
+    text = EXAMPLES_BANK.replace("          - reply: You should tell your manager you can't do any more nights.\n            passed: true\n", "")
+    path.write_text(text, encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 0, result.stdout
