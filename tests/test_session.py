@@ -7,7 +7,7 @@ import pytest
 from empathy_coach.banks import models as m
 from empathy_coach.practice import plan
 from empathy_coach.practice import session as s
-from empathy_coach.practice.branching import after_skip, condition_holds, next_turn
+from empathy_coach.practice.branching import after_skip, condition_holds, next_turn, turn_position
 from empathy_coach.practice.content import BuiltinCatalog, Ref, drill_catalog
 from empathy_coach.scoring.result import ActResult, RoadblockFinding, ScoreResult
 
@@ -371,9 +371,12 @@ def test_a_turn_skipped_twice_does_not_come_back_again():
 def test_client_turn_says_where_the_student_is():
     drill, _ = make_drill(BRANCHY, SECOND)
     events = drill.start()
-    assert s.where_label(events[1]) == "Scenario 1 of 2 · turn 1 of 5"
-    events = drill.handle("reflect")  # -> open, third in the list
-    assert s.where_label(events[-1]) == "Scenario 1 of 2 · turn 3 of 5"
+    # t1 -> open | guarded | asked (-> open) | fallthrough: at most three turns on the way
+    assert s.where_label(events[1]) == "Scenario 1 of 2 · turn 1 of 3"
+    events = drill.handle("reflect")  # -> open, the second turn of this dialogue
+    assert s.where_label(events[-1]) == "Scenario 1 of 2 · turn 2 of 2"
+    linear = m.Scenario(id="lin", title="Lin", turns=[turn("a"), turn("b"), turn("c")])
+    assert [turn_position(linear, t) for t in "abc"] == [(1, 3), (2, 3), (3, 3)]
 
 
 def test_why_shows_the_last_scored_reply_and_flag_saves_a_note():

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 from msgspec import Struct
 
 from empathy_coach.banks import models as m
-from empathy_coach.practice.branching import after_skip, next_turn
+from empathy_coach.practice.branching import after_skip, next_turn, turn_position
 
 if TYPE_CHECKING:
     from empathy_coach.banks.catalog import ScenarioRef
@@ -88,7 +88,7 @@ class ClientTurn(Struct, frozen=True):
     again: bool = False  # shown again for /retry
     scenario_number: int = 1  # "Scenario 2 of 3 · turn 2 of 4"
     scenario_total: int = 1
-    turn_number: int = 1  # the turn's place in its scenario's list
+    turn_number: int = 1  # the turn's place in its dialogue (practice.branching.turn_position)
     turn_total: int = 1
     returning: bool = False  # a turn skipped earlier, back as promised
 
@@ -409,11 +409,12 @@ class Drill:
 
     def _client(self, pos: _Position, *, again: bool = False, returning: bool = False) -> ClientTurn:
         ref = self.items[pos.item].ref
-        turns = ref.scenario.turns
         turn = self._turn(pos)
-        number = next(i for i, t in enumerate(turns) if t.id == turn.id) + 1
+        number, total = turn_position(ref.scenario, turn.id)
+        if self.items[pos.item].single:
+            number = total = 1
         return ClientTurn(ref, turn, again=again, scenario_number=pos.item + 1, scenario_total=len(self.items),
-                          turn_number=number, turn_total=len(turns), returning=returning)
+                          turn_number=number, turn_total=total, returning=returning)
 
     def _enter(self, index: int) -> list[Event]:
         if index >= len(self.items):
