@@ -164,6 +164,8 @@ def test_flag_is_saved_shown_in_history_and_listed_for_the_instructor(nights):
     assert '"flags": 1' in history.output and SCENARIO in history.output
     text = run("history")
     assert SCENARIO[:10] in text.output
+    exported = run("export", "last", "--format", "json")
+    assert '"flag": "she asked me for advice"' in exported.output
 
 
 # ---------------------------------------------------------------- defect 2
