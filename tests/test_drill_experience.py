@@ -103,6 +103,14 @@ def test_compact_feedback_by_default_and_every_rule_with_verbose_or_why(nights):
     assert "Passed: is-a-reflection" in verbose
 
 
+def test_defect_5_points_shown_are_the_points_stored(nights):
+    out = drill_nights(nights, SCENARIO, "--verbose", input=ROADBLOCK + "\n/quit\n").output
+    with open_store() as store:
+        [row] = store.attempts()
+    for rule in row.result.rules:
+        assert f"{rule.id} ({rule.points:g} of {rule.max_points:g} points)" in out
+
+
 def test_missed_rules_show_their_words_and_one_tip_never_repeated(nights):
     out = drill_nights(nights, SCENARIO, input=ROADBLOCK + "\n/retry\n" + ROADBLOCK + "\n/quit\n").output
     assert "Missed: no-roadblocks" in out and "see: empathy-coach explain advising".lower() in out.lower()

@@ -55,6 +55,11 @@ def next_tip(result: ScoreResult, seen: set[str] | None = None) -> str | None:
     return None
 
 
+def points(rule) -> str:
+    """The rule's weighted points as stored in the result (and in JSON), never a count of its own."""
+    return f"{rule.points:g} of {rule.max_points:g} points"
+
+
 def evidence(spans, limit: int = 3) -> str:
     return "; ".join(f'"{printable(s.text)}"' for s in spans[:limit])
 
@@ -81,12 +86,12 @@ def render_feedback(reply: str, result: ScoreResult, *, verbose: bool = True, se
         for rule in result.rules:
             mark, style = ("✓", "green") if rule.passed else ("✗", "red")
             words = evidence(rule.spans)
-            parts.append(Text.assemble((f" {mark} ", style), (rule.id, "bold"), " ", printable(rule.message), (f"  {words}" if words else "", "dim")))
+            parts.append(Text.assemble((f" {mark} ", style), (rule.id, "bold"), (f" ({points(rule)}) ", "dim"), printable(rule.message), (f"  {words}" if words else "", "dim")))
     else:
         lost = missed(result)
         for rule in lost:
             words = evidence(rule.spans)
-            parts.append(Text.assemble((" ✗ ", "red"), (rule.id, "bold"), " ", printable(rule.message), (f"  {words}" if words else "", "dim")))
+            parts.append(Text.assemble((" ✗ ", "red"), (rule.id, "bold"), (f" ({points(rule)}) ", "dim"), printable(rule.message), (f"  {words}" if words else "", "dim")))
         if not lost:
             parts.append(Text(f" Every rule passed ({len(result.rules)}).", style="green"))
     if result.roadblocks:
@@ -118,7 +123,7 @@ def plain_feedback(reply: str, result: ScoreResult, *, verbose: bool = True, see
         lines.append(f"Your reply: {printable(reply)}")
     for rule in rules:
         words = evidence(rule.spans)
-        line = f"{'Passed' if rule.passed else 'Missed'}: {rule.id}: {printable(rule.message)}"
+        line = f"{'Passed' if rule.passed else 'Missed'}: {rule.id} ({points(rule)}): {printable(rule.message)}"
         if words:
             line += f" Words: {words}."
         lines.append(line)
