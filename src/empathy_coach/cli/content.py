@@ -15,18 +15,6 @@ BANK_OPTION = typer.Option(None, "--bank", "-b", help="A bank file or folder to 
 QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Ids only, one a line (for scripts and shell completion).")
 
 
-def id_table(title: str, columns: list[tuple[str, str]], ids: list[str]):
-    """A table whose first column holds ids a student must type: never cut, never wrapped; the
-    other columns wrap (titles first) to make room."""
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    width = max((len(i) for i in ids), default=2)
-    table.add_column(columns[0][0], no_wrap=True, min_width=width, overflow="fold")
-    for name, justify in columns[1:]:
-        short = name in ("difficulty", "turns", "scenarios", "source")  # short words: never broken
-        table.add_column(name, justify=justify, overflow="fold", no_wrap=short)  # type: ignore[arg-type]
-    return table
 
 
 class SchemaKind(str, Enum):
@@ -70,11 +58,10 @@ def banks_command(
     if quiet:
         print("\n".join(printable(row["id"]) for row in rows))
         return
-    table = id_table("Scenario banks", [("id", "left"), ("title", "left"), ("scenarios", "right"), ("source", "left"), ("path", "left")],
-                     [printable(r["id"]) for r in rows])
-    for row in rows:
-        table.add_row(printable(row["id"]), printable(row["title"]), str(row["scenarios"]), row["source"], printable(row["path"]))
-    console().print(table)
+    from empathy_coach.reports.listing import banks_table
+
+    out = console()
+    out.print(banks_table(rows, out.width))
 
 
 @guarded
@@ -114,11 +101,10 @@ def list_command(
     if quiet:
         print("\n".join(printable(row["id"]) for row in rows))
         return
-    table = id_table(f"{len(rows)} scenarios", [("id", "left"), ("title", "left"), ("bank", "left"), ("difficulty", "left"), ("turns", "right"), ("tags", "left")],
-                     [printable(r["id"]) for r in rows])
-    for row in rows:
-        table.add_row(printable(row["id"]), printable(row["title"]), printable(row["bank"]), row["difficulty"], str(row["turns"]), printable(", ".join(row["tags"])))
-    console().print(table)
+    from empathy_coach.reports.listing import scenarios_table
+
+    out = console()
+    out.print(scenarios_table(rows, out.width))
 
 
 def select_scenarios(cat, *, tags: list[str], difficulty: str | None, skill: str | None):
