@@ -367,3 +367,5 @@ def test_a_flag_is_saved_with_its_attempt_and_listed_after_migrating_from_versio
         assert store.last_attempt().id == second
         with pytest.raises(StoreError):
             store.flag_attempt(999, "x")
+        store.record_skip(session, scenario_id="work", turn_id="t3")
+        assert [(k.scenario_id, k.turn_id) for k in store.skipped(session)] == [("work", "t3")]

@@ -22,7 +22,7 @@ import msgspec
 from empathy_coach.practice import scheduling
 from empathy_coach.scoring.result import ScoreResult
 from empathy_coach.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from empathy_coach.store.models import AttemptRow, DueTurn, SessionRow, StoreError
+from empathy_coach.store.models import AttemptRow, DueTurn, SessionRow, SkipRow, StoreError
 
 DB_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -298,8 +298,15 @@ class ProgressStore:
         """The student skipped this turn: it keeps its box and is due again at once."""
         now = self._now()
         with self._write() as conn:
+            conn.execute("INSERT INTO skips (session_id, created_at, scenario_id, turn_id) VALUES (?, ?, ?, ?)",
+                         (session_id, iso(now), scenario_id, turn_id))
             card = self._card(conn, scenario_id, turn_id)
             self._save_card(conn, scenario_id, turn_id, scheduling.skip(card, now=now), now, skipped=True)
+
+    def skipped(self, session_id: int) -> list[SkipRow]:
+        """The turns skipped in a session, in order (for transcripts)."""
+        rows = self._read("SELECT session_id, created_at, scenario_id, turn_id FROM skips WHERE session_id = ? ORDER BY id", (session_id,))
+        return [SkipRow(session_id=r[0], created_at=r[1], scenario_id=r[2], turn_id=r[3]) for r in rows]
 
     def flag_attempt(self, attempt_id: int, note: str = "") -> None:
         """The student disagrees with this score: keep their note with the attempt (a later flag replaces it)."""

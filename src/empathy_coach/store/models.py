@@ -36,6 +36,13 @@ class SessionRow(Struct, kw_only=True):
     mean_score: float | None  # None when the session has no attempt
 
 
+class SkipRow(Struct, kw_only=True):
+    session_id: int
+    created_at: str  # ISO 8601, UTC
+    scenario_id: str
+    turn_id: str
+
+
 class DueTurn(Struct, kw_only=True):
     scenario_id: str
     turn_id: str
