@@ -139,3 +139,11 @@ def test_an_xfail_alone_does_not_fail_check(tmp_path):
     path.write_text(text, encoding="utf-8")
     result = run("check", str(path))
     assert result.exit_code == 0, result.stdout
+
+
+def test_a_bank_with_a_structural_error_still_runs_the_examples_of_its_sound_scenarios(tmp_path):
+    text = BROKEN_BANK.replace("rubric: defualt\n", "").replace(
+        "        client: Still tired.\n",
+        "        client: Still tired.\n        examples:\n          - reply: You should sleep more.\n            passed: true\n")
+    lines = check_lines(tmp_path, text)
+    assert any("[example]" in line and "ok-one/t2" in line and "decided by" in line for line in lines), lines

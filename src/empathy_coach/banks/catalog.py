@@ -92,7 +92,9 @@ class Catalog:
             self.problems.extend(exc.problems)
             partial = getattr(exc, "partial", None)
             if partial is not None:
-                self.partial.append(Loaded(partial, doc, source))
+                loaded_partial = Loaded(partial, doc, source)
+                loaded_partial.indices = list(getattr(exc, "partial_indices", []))  # type: ignore[attr-defined]
+                self.partial.append(loaded_partial)
             return None
         self.problems.extend(loaded.warnings)
         value = loaded.value
@@ -187,6 +189,11 @@ class Catalog:
 
     def scenarios(self) -> list[ScenarioRef]:
         return [ScenarioRef(loaded.value, s, loaded, i) for loaded in self.banks for i, s in enumerate(loaded.value.scenarios)]
+
+    def partial_scenarios(self) -> list[ScenarioRef]:
+        """The scenarios that converted in banks with errors, at their places in the file (for `check`)."""
+        return [ScenarioRef(loaded.value, s, loaded, i) for loaded in self.partial
+                for s, i in zip(loaded.value.scenarios, getattr(loaded, "indices", []))]
 
     def find_scenario(self, scenario_id: str) -> ScenarioRef:
         for ref in self.scenarios():

@@ -107,6 +107,7 @@ def _lint_what_converts(doc: Document, exc: InputError) -> None:
     data = doc.data
     raw = data.get("scenarios") if isinstance(data, dict) else None
     good: list[m.Scenario] = []
+    indices: list[int] = []  # where each good scenario stands in the file
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for index, item in enumerate(raw if isinstance(raw, list) else []):
@@ -120,14 +121,17 @@ def _lint_what_converts(doc: Document, exc: InputError) -> None:
         seen.setdefault(scenario.id, index)
         _check_turns(doc, scenario, where, problems)
         good.append(scenario)
+        indices.append(index)
     known = {p for p in exc.problems}
     exc.problems.extend(p for p in problems if p not in known)
     exc.problems.sort()
     fields = {k: v for k, v in data.items() if k != "scenarios"} if isinstance(data, dict) else {}
     try:
         exc.partial = msgspec.structs.replace(msgspec.convert(fields, m.Bank, strict=False), scenarios=good)  # type: ignore[attr-defined]
+        exc.partial_indices = indices  # type: ignore[attr-defined]
     except (msgspec.ValidationError, TypeError):
         pass
+
 
 
 # ---------------------------------------------------------------- semantic checks

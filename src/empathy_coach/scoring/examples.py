@@ -20,7 +20,9 @@ def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
     from empathy_coach.scoring.engine import scorer_for
 
     outcome = ExampleOutcome()
-    for ref in catalog.scenarios():
+    # A bank with errors still has its sound scenarios' examples run (`check` reports every finding).
+    partial = getattr(catalog, "partial_scenarios", lambda: [])()
+    for ref in catalog.scenarios() + partial:
         if only_source and ref.source != only_source:
             continue
         try:
