@@ -318,8 +318,7 @@ class RichView(PlainView):
             print_(Panel(Group(*parts), title=title, title_align="left", border_style="cyan", expand=False))
             if not self.told_commands:
                 self.told_commands = True
-                print_(Text(SUBMIT_HELP, style="dim"))
-                print_(Text(commands_line(), style="dim"))
+                print_(Text(SUBMIT_HELP + " The commands below come back above every prompt; /help says what each does.", style="dim"))
         elif isinstance(e, s.Scored):
             from rich.panel import Panel
 
