@@ -167,7 +167,7 @@ def test_bad_difficulty_exits_2():
 
 def test_user_text_is_shown_literally(nights):
     reply = "[bold]x[/bold] and \x1b[31mred"
-    result = drill_nights(nights, "--plain", input=reply + "\n/quit\n")
+    result = drill_nights(nights, "--plain", input=reply + "\n/why\n/quit\n")
     assert "Your reply: [bold]x[/bold] and \\x1b[31mred" in result.output
     assert "\x1b[31m" not in result.output
     assert attempts()[0].reply == reply  # stored as typed
@@ -203,7 +203,7 @@ def test_course_bank_with_skip_and_previous_session_comparison(tmp_path):
     second = drill("--bank", str(path), input="/skip\nYou feel ashamed, as if one exam decides who you are.\n")
     out = second.output
     assert "Scenario 1 of 1: The course scenario" in out  # the --bank pool, not the built-in one
-    assert "Skipped." in out and "Client: Yeah. I studied so hard." in out
+    assert "Skipped: it comes back" in out and "Client: Yeah. I studied so hard." in out
     assert "on the previous session" in out
     with open_store() as store:
         sessions = store.sessions()

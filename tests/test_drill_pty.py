@@ -161,3 +161,34 @@ def test_ctrl_c_gives_back_an_unsent_reply(isolated_home, nights):
         child.close(force=True)
     with open_store(isolated_home / "progress.sqlite3") as store:
         assert store.attempts() == []
+
+
+def test_where_am_i_on_every_client_panel_and_the_commands_bar_on_every_prompt(isolated_home, nights):
+    # Issue 14: "Scenario 1 of 1 · turn 2 of 3" on every client panel; the key bar redrawn above
+    # each prompt; compact feedback (no ✓ lines, no echo of the reply); /hint says when none are left.
+    child = spawn(isolated_home, "--bank", nights, SCENARIO)
+    bar = "/hint  /example  /retry  /skip  /why  /flag  /quit  /help"
+    try:
+        child.expect("Scenario 1 of 1 · turn 1 of 3")
+        child.expect(bar)
+        child.expect("you> ")
+        child.sendline(GOOD)
+        child.expect("Behaviour: ")
+        child.expect("Scenario 1 of 1 · turn 2 of 3")
+        feedback = child.before  # the rest of the feedback panel, up to the next client panel
+        assert "Feedback" not in feedback and "✓" not in feedback and "Your reply:" not in feedback
+        assert "pass at" not in feedback and "╰" in feedback
+        child.expect(bar)
+        child.expect("you> ")
+        child.sendline("/hint")
+        child.expect("Hint 1 of 1")
+        child.expect(bar)
+        child.sendline("/hint")
+        child.expect("No hints left")
+        child.expect(bar)
+        child.sendline("/quit")
+        child.expect("Session summary")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0

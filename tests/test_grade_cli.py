@@ -42,12 +42,30 @@ def test_every_format_has_a_writer():
 # ---------------------------------------------------------------- formats
 
 
-def test_text_shows_a_table_and_summary_and_exits_1_when_a_student_is_below():
-    result = grade(CLASS, "--bank", BANK)
+def test_table_shows_a_table_and_summary_and_exits_1_when_a_student_is_below():
+    result = grade(CLASS, "--bank", BANK, "--format", "table")
     assert result.exit_code == 1, result.output
     assert "alice" in result.stdout and "bob" in result.stdout
     assert "Summary" in result.stdout and "FAIL" in result.stdout
     assert "6 answers from 2 groups: 4 passed, 2 below the pass mark" in result.stdout
+
+
+def test_text_is_one_line_per_answer_with_a_reason_and_a_summary():
+    # Issue 14: CI text that reads in an 80-column log: file:line: id score PASS|FAIL reason.
+    result = grade(CLASS, "--bank", BANK)
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    answers = [line for line in lines if re.match(r"^\S+:\d+: \S+ (\d+|-) (PASS|FAIL|ERROR) ", line)]
+    assert len(answers) == 6
+    failed = [line for line in answers if " FAIL " in line]
+    assert failed and all("missed " in line and "see: empathy-coach explain advising" in line for line in failed)
+    assert "Summary" in lines and "bob: 1 of 3 answers passed (33.3%, needs 100%), mean 51.1: BELOW" in lines
+    assert lines[-1] == "6 answers from 2 groups: 4 passed, 2 below the pass mark; 1 below the 100% pass rate."
+
+
+def test_github_annotations_name_the_explain_command():
+    result = grade(CLASS, "--bank", BANK, "--format", "github")
+    assert "see: empathy-coach explain advising" in result.stdout
 
 
 def test_json_document_has_records_groups_and_overall_metrics():
@@ -135,6 +153,9 @@ def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path):
 def test_text_to_an_output_file_is_plain(tmp_path):
     target = tmp_path / "report.txt"
     grade(CLASS, "--bank", BANK, "--output", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert "Summary" in text and "\x1b[" not in text
+    grade(CLASS, "--bank", BANK, "--format", "table", "--output", str(target))
     text = target.read_text(encoding="utf-8")
     assert "Summary" in text and "\x1b[" not in text
 
@@ -361,7 +382,7 @@ def test_deeply_nested_json_is_that_records_error_and_the_rest_are_graded(tmp_pa
     assert records[1]["line"] == 2 and "nested too deeply" in records[1]["error"]
 
 
-@pytest.mark.parametrize("fmt", ["json", "junit", "jsonl", "github", "csv", "text"])
+@pytest.mark.parametrize("fmt", ["json", "junit", "jsonl", "github", "csv", "text", "table"])
 def test_a_file_name_that_is_not_utf8_is_shown_with_a_replacement_character(tmp_path, fmt):
     import os
 

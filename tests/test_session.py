@@ -7,7 +7,7 @@ import pytest
 from empathy_coach.banks import models as m
 from empathy_coach.practice import plan
 from empathy_coach.practice import session as s
-from empathy_coach.practice.branching import after_skip, condition_holds, next_turn
+from empathy_coach.practice.branching import after_skip, condition_holds, next_turn, turn_position
 from empathy_coach.practice.content import BuiltinCatalog, Ref, drill_catalog
 from empathy_coach.scoring.result import ActResult, RoadblockFinding, ScoreResult
 
@@ -322,16 +322,98 @@ def test_turn_without_exemplars_says_so():
     assert kinds(drill2.handle("/example")) == ["NoExample"]
 
 
-def test_hints_one_at_a_time_cycling_and_counted_in_the_attempt():
+def test_hints_one_at_a_time_then_none_left_and_counted_once_each():
+    # Issue 14, defect 4: three presses on a turn with two hints showed a third "hint" and saved 3.
     store = FakeStore()
     drill, _ = make_drill(store=store)
     drill.start()
     first, second, third = (drill.handle("/hint")[0] for _ in range(3))
     assert (first.text, first.number, first.total) == ("First hint.", 1, 2)
     assert (second.text, second.number) == ("Second hint.", 2)
-    assert third.text == "First hint."
+    assert isinstance(third, s.NoMoreHints) and third.total == 2
     drill.handle("reflect")
-    assert store.attempt_rows[0]["hints_used"] == 3
+    assert store.attempt_rows[0]["hints_used"] == 2
+
+
+def test_one_hint_pressed_three_times_counts_one():
+    store = FakeStore()
+    drill, _ = make_drill(SECOND, store=store)
+    drill.start()
+    events = [drill.handle("/hint")[0] for _ in range(3)]
+    assert kinds(events) == ["HintShown", "NoMoreHints", "NoMoreHints"]
+    drill.handle("reflect")
+    assert store.attempt_rows[0]["hints_used"] == 1
+
+
+def test_a_skipped_turn_comes_back_before_the_drill_ends():
+    # Issue 14, defect 10: the README says a skipped turn "comes back soon"; it never did.
+    store = FakeStore()
+    drill, _ = make_drill(BRANCHY, SECOND, store=store)
+    drill.start()
+    drill.handle("/skip")  # t1 -> fallthrough
+    drill.handle("reflect")  # fallthrough -> end; second starts
+    events = drill.handle("reflect")  # second ends: t1 comes back instead of the end
+    assert kinds(events) == ["Scored", "ScenarioFinished", "ClientTurn"]
+    assert events[-1].turn.id == "t1" and events[-1].returning and not drill.finished
+    events = drill.handle("reflect")
+    assert kinds(events)[-1] == "Finished" and drill.finished
+    assert [r["turn_id"] for r in store.attempt_rows] == ["fallthrough", "only", "t1"]
+
+
+def test_a_turn_skipped_twice_does_not_come_back_again():
+    drill, _ = make_drill(SECOND)
+    drill.start()
+    assert drill.handle("/skip")[-1].returning
+    events = drill.handle("/skip")
+    assert not events[0].comes_back and kinds(events)[-1] == "Finished"
+
+
+def test_client_turn_says_where_the_student_is():
+    drill, _ = make_drill(BRANCHY, SECOND)
+    events = drill.start()
+    # t1 -> open | guarded | asked (-> open) | fallthrough: at most three turns on the way
+    assert s.where_label(events[1]) == "Scenario 1 of 2 · turn 1 of 3"
+    events = drill.handle("reflect")  # -> open, the second turn of this dialogue
+    assert s.where_label(events[-1]) == "Scenario 1 of 2 · turn 2 of 2"
+    linear = m.Scenario(id="lin", title="Lin", turns=[turn("a"), turn("b"), turn("c")])
+    assert [turn_position(linear, t) for t in "abc"] == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_why_shows_the_last_scored_reply_and_flag_saves_a_note():
+    flagged = []
+
+    class FlagStore(FakeStore):
+        def flag_attempt(self, attempt_id, note):
+            flagged.append((attempt_id, note))
+
+    drill, _ = make_drill(store=FlagStore())
+    drill.start()
+    assert kinds(drill.handle("/why")) == ["NothingToExplain"]
+    assert kinds(drill.handle("/flag")) == ["NothingToFlag"]
+    drill.handle("ask")
+    why = drill.handle("/why")[0]
+    assert isinstance(why, s.WhyShown) and why.reply == "ask"
+    flag = drill.handle("/flag  the question was gentle ")[0]
+    assert isinstance(flag, s.Flagged) and flag.saved and flag.note == "the question was gentle"
+    assert flagged == [(1, "the question was gentle")]
+
+
+def test_plan_items_can_start_at_a_turn_and_hold_a_single_turn():
+    drill, _ = make_drill()
+    drill.items = [s.PlanItem(drill.items[0].ref, "resume", turn="asked"), s.PlanItem(drill.items[0].ref, "failed", turn="open", single=True)]
+    assert drill.start()[1].turn.id == "asked"
+    events = drill.handle("reflect")  # asked -> open (passed), would go on; the plan item says where
+    assert client_turn(events) == "open"
+    events = drill.handle("ask")  # open -> end
+    assert kinds(events)[:2] == ["Scored", "ScenarioFinished"] and client_turn(events) == "open"
+    events = drill.handle("reflect")  # single: ends after its one turn whatever the branch says
+    assert kinds(events)[-1] == "Finished"
+
+
+def test_means_come_from_the_scores_shown():
+    # Issue 14, defect 6: shown 92, 40, 47 and 44, the summary said 55.4.
+    assert s.mean_of_shown([91.6, 40.4, 46.6, 43.6]) == 55.8
+    assert s.mean_of_shown([]) is None
 
 
 def test_turn_without_hints_gets_a_hint_for_its_skill():
@@ -354,7 +436,7 @@ def test_help_empty_and_quit():
     store = FakeStore(previous=PreviousRow(), previous_results=[CANNED["ask"], CANNED["simple"]])
     drill, _ = make_drill(store=store)
     drill.start()
-    assert set(drill.handle("/help")[0].commands) == {"hint", "example", "retry", "skip", "quit", "help"}
+    assert set(drill.handle("/help")[0].commands) == {"hint", "example", "retry", "skip", "why", "flag", "quit", "help"}
     assert kinds(drill.handle("   ")) == ["EmptyReply"]
     drill.handle("reflect")
     drill.handle("simple")
@@ -503,7 +585,9 @@ def test_user_banks_use_the_full_catalog_with_builtin_from_cache(isolated_home):
     cat = drill_catalog()
     assert not isinstance(cat, BuiltinCatalog)
     assert "mine-one" in cat.scenario_ids() and len(cat.scenario_ids()) > 1
-    assert [r.scenario.id for r in plan.pool(cat)] == ["mine-one"]  # the user's own bank comes first
+    # Issue 14, defect 1: a bank of one's own hid the built-in practice. Now both, the user's first.
+    pooled = [r.scenario.id for r in plan.pool(cat)]
+    assert pooled[0] == "mine-one" and len(pooled) == len(cat.scenario_ids()) and "change-rugby-club-pints" in pooled
 
 
 def test_scorer_works_from_the_cached_catalog():

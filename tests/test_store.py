@@ -348,3 +348,24 @@ def test_damaged_data_pages_are_found_at_open_not_at_the_next_reply(tmp_path, go
         assert store.notice is not None and "moved to" in store.notice
         record(store, store.start_session(), good)  # the next reply is saved
         assert len(store.attempts()) == 1
+
+
+def test_a_flag_is_saved_with_its_attempt_and_listed_after_migrating_from_version_two(tmp_path, good, bad):
+    # Issue 14: /flag [note] is kept with the attempt (migration 3); an older database gains the column.
+    path = tmp_path / "v2.sqlite3"
+    conn = connect(path)
+    assert migrate(conn, target=2) == 2
+    conn.close()
+    with open_store(path, clock=FakeClock()) as store:
+        session = store.start_session()
+        first = record(store, session, good)
+        second = record(store, session, bad, turn="t2")
+        assert store.flagged() == [] and store.attempts()[0].flag is None
+        store.flag_attempt(second, "advice was asked for")
+        store.flag_attempt(first, "")
+        assert [(a.id, a.flag) for a in store.flagged()] == [(first, ""), (second, "advice was asked for")]
+        assert store.last_attempt().id == second
+        with pytest.raises(StoreError):
+            store.flag_attempt(999, "x")
+        store.record_skip(session, scenario_id="work", turn_id="t3")
+        assert [(k.scenario_id, k.turn_id) for k in store.skipped(session)] == [("work", "t3")]

@@ -12,7 +12,7 @@ from empathy_coach.problems import Problem
 
 # Findings about content that loads: the rubric's tests failing, work left to do. Any other
 # error means a file could not be read as what it claims to be: bad input, exit 2.
-LINT_CODES = {"example", "exemplar", "todo"}
+LINT_CODES = {"example", "exemplar", "todo", "xfail", "xpass"}
 
 
 @dataclass
@@ -21,6 +21,8 @@ class CheckReport:
     files: int = 0
     examples_run: int = 0
     examples_failed: int = 0
+    examples_xfailed: int = 0
+    examples_xpassed: int = 0
 
     @property
     def errors(self) -> int:
@@ -28,7 +30,7 @@ class CheckReport:
 
     @property
     def warnings(self) -> int:
-        return sum(1 for p in self.problems if p.level != "error")
+        return sum(1 for p in self.problems if p.level not in ("error", "notice"))
 
     @property
     def input_error(self) -> bool:
@@ -39,6 +41,8 @@ class CheckReport:
         return (
             f"{verdict}: {self.files} files checked, {self.errors} errors, {self.warnings} warnings, "
             f"{self.examples_run} examples run, {self.examples_failed} failed"
+            + (f", {self.examples_xfailed} xfail" if self.examples_xfailed else "")
+            + (f", {self.examples_xpassed} xpass (remove their xfail)" if self.examples_xpassed else "")
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -50,6 +54,8 @@ class CheckReport:
                 "warnings": self.warnings,
                 "examples_run": self.examples_run,
                 "examples_failed": self.examples_failed,
+                "examples_xfailed": self.examples_xfailed,
+                "examples_xpassed": self.examples_xpassed,
                 "ok": not self.errors,
             },
         }
@@ -99,6 +105,8 @@ def run_check(paths: list[Path], run_examples: bool = True) -> CheckReport:
             problems.extend(outcome.problems)
             report.examples_run = outcome.run
             report.examples_failed = outcome.failed
+            report.examples_xfailed = outcome.xfailed
+            report.examples_xpassed = outcome.xpassed
     report.problems = sorted(set(problems))
     return report
 

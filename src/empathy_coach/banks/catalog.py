@@ -41,6 +41,7 @@ class Catalog:
     problems: list[Problem] = field(default_factory=list)
     checked_files: int = 0
     loaded_paths: set[Path] = field(default_factory=set)
+    partial: list[Loaded] = field(default_factory=list)  # banks with errors: what converted, for further checks
 
     # ------------------------------------------------------------ building
 
@@ -89,6 +90,11 @@ class Catalog:
             loaded = load_parsed(doc, kind, source)
         except InputError as exc:
             self.problems.extend(exc.problems)
+            partial = getattr(exc, "partial", None)
+            if partial is not None:
+                loaded_partial = Loaded(partial, doc, source)
+                loaded_partial.indices = list(getattr(exc, "partial_indices", []))  # type: ignore[attr-defined]
+                self.partial.append(loaded_partial)
             return None
         self.problems.extend(loaded.warnings)
         value = loaded.value
@@ -98,6 +104,8 @@ class Catalog:
             self._register(self.rubrics, value.id, loaded)
         elif kind == "lexicon":
             self._register(self.lexicons, value.id, loaded)
+        elif kind == "explain":
+            pass  # validated, and nothing refers to it
         else:
             self.answers.append(loaded)
         return loaded
@@ -130,13 +138,16 @@ class Catalog:
             for index, scenario in enumerate(bank.scenarios):
                 if scenario.rubric:
                     self._check_rubric_ref(loaded, scenario.rubric, ("scenarios", index, "rubric"))
+        for loaded in self.partial:  # a bank with errors still has its rubric reference checked
+            if not (only_source and loaded.source != only_source):
+                self._check_rubric_ref(loaded, loaded.value.rubric, ("rubric",))
         for loaded in self.rubrics.values():
             if only_source and loaded.source != only_source:
                 continue
             for index, name in enumerate(loaded.value.lexicons):
                 if self.lexicon(name, loaded) is None:
                     self.problems.append(
-                        loaded.document.problem(("lexicons", index), f"expected the id of a lexicon, found '{name}' (no such lexicon is loaded)", "unresolved")
+                        loaded.document.problem(("lexicons", index), f"expected the id of a lexicon ({', '.join(sorted(self.lexicons)) or 'none loaded'}), found '{name}'{_close(name, list(self.lexicons))}", "unresolved")
                     )
 
     def _check_rubric_ref(self, loaded: Loaded, ref: str, where: tuple) -> None:
@@ -146,8 +157,12 @@ class Catalog:
             self.problems.extend(exc.problems)
             return
         except LookupError:
+            import difflib
+
             known = ", ".join(sorted(self.rubrics)) or "none"
-            self.problems.append(loaded.document.problem(where, f"expected a rubric id ({known}) or a path to a rubric file, found '{ref}'", "unresolved"))
+            close = difflib.get_close_matches(ref, list(self.rubrics), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.problems.append(loaded.document.problem(where, f"expected a rubric id ({known}) or a path to a rubric file, found '{ref}'{hint}", "unresolved"))
 
     # ------------------------------------------------------------ lookups
 
@@ -175,6 +190,11 @@ class Catalog:
     def scenarios(self) -> list[ScenarioRef]:
         return [ScenarioRef(loaded.value, s, loaded, i) for loaded in self.banks for i, s in enumerate(loaded.value.scenarios)]
 
+    def partial_scenarios(self) -> list[ScenarioRef]:
+        """The scenarios that converted in banks with errors, at their places in the file (for `check`)."""
+        return [ScenarioRef(loaded.value, s, loaded, i) for loaded in self.partial
+                for s, i in zip(loaded.value.scenarios, getattr(loaded, "indices", []))]
+
     def find_scenario(self, scenario_id: str) -> ScenarioRef:
         for ref in self.scenarios():
             if ref.scenario.id == scenario_id:
@@ -201,3 +221,10 @@ def _display(path: Path, source: str) -> str:
         return str(path)
     # A path that climbs out of the working folder reads better absolute.
     return str(path.absolute()) if relative.startswith("..") else relative
+
+
+def _close(word: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -43,6 +43,8 @@ def detect_kind(doc: Document, path: Path | None = None) -> str:
             return "lexicon"
         if "answers" in data or "student" in data:
             return "answers"
+        if "entries" in data:
+            return "explain"
     folder = path.parent.name if path is not None else ""
     return {"rubrics": "rubric", "lexicons": "lexicon"}.get(folder, "bank")
 
@@ -59,7 +61,12 @@ def load_text(text: str, name: str, kind: str) -> Loaded:
 def load_parsed(doc: Document, kind: str, source: str = "explicit") -> Loaded:
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), f"expected a YAML mapping at the top of the {kind} file, found {_shape(doc.data)}")])
-    value = convert(doc, m.DOCUMENT_TYPES[kind])
+    try:
+        value = convert(doc, _document_type(kind))
+    except InputError as exc:
+        if kind == "bank":
+            _lint_what_converts(doc, exc)
+        raise
     problems: list[Problem] = []
     checker = _SEMANTIC_CHECKS.get(kind)
     if checker:
@@ -68,6 +75,14 @@ def load_parsed(doc: Document, kind: str, source: str = "explicit") -> Loaded:
     if errors:
         raise InputError(sorted(problems))
     return Loaded(value, doc, source, [p for p in problems if p.level != "error"])
+
+
+def _document_type(kind: str) -> type:
+    if kind == "explain":
+        from empathy_coach.banks.explain import ExplainFile
+
+        return ExplainFile
+    return m.DOCUMENT_TYPES[kind]
 
 
 def _shape(data: object) -> str:
@@ -81,6 +96,42 @@ def _shape(data: object) -> str:
 def load_bank(path: str | Path) -> m.Bank:
     """Python API: one validated bank."""
     return load_file(Path(path), "bank").value
+
+
+def _lint_what_converts(doc: Document, exc: InputError) -> None:
+    """After a structural error in a bank, go on with every scenario that converts, as a linter
+    does: their own checks (branching, duplicate ids...) join the error, and the bank's fields
+    that convert are kept on the error (`exc.partial`) so the catalog can check its rubric too."""
+    import msgspec
+
+    data = doc.data
+    raw = data.get("scenarios") if isinstance(data, dict) else None
+    good: list[m.Scenario] = []
+    indices: list[int] = []  # where each good scenario stands in the file
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        try:
+            scenario = msgspec.convert(item, m.Scenario, strict=False)
+        except (msgspec.ValidationError, TypeError):
+            continue
+        where = ("scenarios", index)
+        if scenario.id in seen:
+            problems.append(doc.problem(where + ("id",), f"scenario id '{scenario.id}' is used twice in this bank (first at scenarios[{seen[scenario.id]}])", "duplicate-id"))
+        seen.setdefault(scenario.id, index)
+        _check_turns(doc, scenario, where, problems)
+        good.append(scenario)
+        indices.append(index)
+    known = {p for p in exc.problems}
+    exc.problems.extend(p for p in problems if p not in known)
+    exc.problems.sort()
+    fields = {k: v for k, v in data.items() if k != "scenarios"} if isinstance(data, dict) else {}
+    try:
+        exc.partial = msgspec.structs.replace(msgspec.convert(fields, m.Bank, strict=False), scenarios=good)  # type: ignore[attr-defined]
+        exc.partial_indices = indices  # type: ignore[attr-defined]
+    except (msgspec.ValidationError, TypeError):
+        pass
+
 
 
 # ---------------------------------------------------------------- semantic checks
@@ -176,7 +227,7 @@ def _check_rubric(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> N
                     problems.append(doc.problem(where + ("rules", r_index), f"rule '{rule.id}' refers to itself", "reference"))
         lexicon = getattr(rule, "lexicon", None)
         if lexicon is not None and lexicon not in rubric.lexicons:
-            problems.append(doc.problem(where + ("lexicon",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found '{lexicon}'", "reference"))
+            problems.append(doc.problem(where + ("lexicon",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found '{lexicon}'{_close(lexicon, list(rubric.lexicons))}", "reference"))
         if isinstance(rule, m.PatternRule):
             if not rule.phrases and not rule.regex:
                 problems.append(doc.problem(where, "a 'pattern' rule needs 'phrases' or 'regex'", "schema"))

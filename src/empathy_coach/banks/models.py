@@ -151,6 +151,9 @@ class Example(Base):
     min_score: Annotated[float, Meta(ge=0, le=100)] | None = None
     max_score: Annotated[float, Meta(ge=0, le=100)] | None = None
     note: str = ""
+    # A known disagreement that must not break CI: `check` reports it as xfail, and again (xpass)
+    # once the example starts to meet its expectations, so the mark can be removed.
+    xfail: Annotated[str, Meta(min_length=1, description="why this example is expected to fail for now")] | None = None
 
 
 class Branch(Base):

@@ -175,7 +175,14 @@ def describe_type(tp: Any) -> str:
 
 def _describe_info(info: Any) -> str:
     mi = msgspec.inspect
+    if isinstance(info, mi.Metadata):
+        description = (info.extra_json_schema or {}).get("description")
+        if isinstance(info.type, mi.StrType) and info.type.pattern and description:
+            return f"an id of {description} (pattern {info.type.pattern})"
+        return _describe_info(info.type)
     if isinstance(info, mi.StrType):
+        if info.pattern:
+            return f"a string matching {info.pattern}"
         return "a non-empty string" if info.min_length else "a string"
     if isinstance(info, mi.BoolType):
         return "true or false"
@@ -191,7 +198,7 @@ def _describe_info(info: Any) -> str:
     if isinstance(info, mi.DictType):
         return "a mapping of " + _plural(_describe_info(info.value_type))
     if isinstance(info, mi.StructType):
-        return f"a {info.cls.__name__.lower()} mapping"
+        return _READABLE_NAMES.get(info.cls.__name__, f"a {info.cls.__name__.lower()}")
     if isinstance(info, mi.UnionType):
         parts = [_describe_info(t) for t in info.types if not isinstance(t, mi.NoneType)]
         text = " or ".join(parts)
@@ -243,8 +250,21 @@ def _from_msgspec(doc: Document, where: tuple[PathItem, ...], tp: Any, text: str
     value = _value_at(doc.data, full)
     if value is not _MISSING and not got:
         found = _describe_value(value)
-    if expected and found:
+    short = re.search(r"of length >= (\d+)", what)
+    if short and isinstance(value, list) and sub_type is not None:
+        need = int(short.group(1))
+        info = msgspec.inspect.type_info(sub_type)
+        info = info.type if isinstance(info, msgspec.inspect.Metadata) else info
+        noun = _plural(_describe_info(info.item_type)) if isinstance(info, msgspec.inspect.ListType) else "items"
+        if need == 1:
+            noun = _describe_info(info.item_type).split(" ", 1)[-1] if isinstance(info, msgspec.inspect.ListType) else "item"
+        message = f"expected at least {need} {noun}, found {'an empty list' if not value else f'{len(value)}'}"
+    elif expected and found:
         message = f"expected {expected}, found {found}"
+        if expected.startswith("an id of") and isinstance(value, str):
+            slug = re.sub(r"[^a-z0-9_.-]+", "-", value.strip().lower()).strip("-._")
+            if slug and re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", slug):
+                message += f" (try '{slug}')"
         info = msgspec.inspect.type_info(sub_type)
         if isinstance(info, msgspec.inspect.LiteralType) and isinstance(value, str):
             message += _did_you_mean(value, [str(v) for v in info.values])

@@ -122,6 +122,43 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key_column(line: str) -> int:
+    """Where the keys of a line's mapping start: after its indentation and any "- " markers."""
+    column = _indent(line)
+    rest = line[column:]
+    while rest.startswith("- "):
+        column += 2
+        rest = rest[2:]
+        column += len(rest) - len(rest.lstrip(" "))
+        rest = rest.lstrip(" ")
+    return column
+
+
+def explain_syntax(text: str, what: str, line: int, column: int) -> tuple[str, int, int]:
+    """The parser's own words, plus what was expected and what was found for the two mistakes
+    people make most: a tab in the indentation, and a line indented deeper than its mapping."""
+    lines = text.split("\n")
+    for number, content in enumerate(lines[: max(line, 1)], 1):
+        lead = content[: len(content) - len(content.lstrip(" \t"))]
+        if "\t" in lead:  # the C parser says "found character that cannot start any token"
+            tab = lead.index("\t") + 1
+            return (f"{what}: found a tab in the indentation at column {tab}; expected spaces "
+                    "(YAML indents with spaces only)"), number, tab
+    if "mapping values are not allowed" in what and 1 <= line <= len(lines):
+        here = lines[line - 1]
+        above = next((lines[i] for i in range(line - 2, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")), None)
+        if above is not None and not above.rstrip().endswith(":"):
+            expected, found = _key_column(above), _indent(here)
+            if found > expected:
+                return (f"{what}: this line is indented by {found} spaces, expected {expected} like the key "
+                        f"on the line above (or end that line with ':' to start a nested mapping)"), line, found + 1
+    return what, line, column
+
+
 def parse(text: str, name: str) -> Document:
     """Compose YAML text into a `Document`; raises InputError with the location on any problem."""
     if not text.strip():
@@ -136,6 +173,7 @@ def parse(text: str, name: str) -> Document:
         if exc.context:
             what = f"{what} ({exc.context})"
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what, line, column = explain_syntax(text, what, line, column)
         raise InputError.single(name, f"YAML syntax error: {what}", "yaml-syntax", line, column) from None
     except yaml.YAMLError as exc:
         raise InputError.single(name, f"YAML syntax error: {exc}", "yaml-syntax") from None

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "progress": ("progress", "history", "export"),
     "grade": ("grade",),
     "coder": ("coder",),
+    "explain": ("explain",),
 }
 _MODULE_OF = {command: module for module, commands in COMMANDS.items() for command in commands}
 _ROOT_FLAGS = {"--no-color"}

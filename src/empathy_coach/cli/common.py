@@ -102,6 +102,18 @@ def write_json(value: Any) -> None:
     sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
 
 
+def bank_paths(values: list | None, option: str = "--bank") -> list:
+    """Paths given on the command line; an empty one is an error, never the current folder."""
+    from pathlib import Path
+
+    out = []
+    for value in values or []:
+        if not str(value).strip():
+            raise UsageError(f"{option}: expected a file or folder, found an empty path ('')")
+        out.append(Path(value))
+    return out
+
+
 def catalog(paths: list | None = None, *, strict: bool = True):
     from pathlib import Path
 

@@ -8,10 +8,13 @@ from typing import List, Optional
 
 import typer
 
-from empathy_coach.cli.common import ListFormat, UsageError, catalog, console, guarded, write_json
+from empathy_coach.cli.common import ListFormat, UsageError, bank_paths, catalog, console, guarded, write_json
 from empathy_coach.reports.literal import printable
 
 BANK_OPTION = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable).")
+QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Ids only, one a line (for scripts and shell completion).")
+
+
 
 
 class SchemaKind(str, Enum):
@@ -32,11 +35,12 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def banks_command(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Extra bank files or folders."),
+    paths: Optional[List[str]] = typer.Argument(None, help="Extra bank files or folders."),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """List the scenario banks that are available (explicit, user, built-in)."""
-    cat = catalog(paths)
+    cat = catalog(bank_paths(paths, "banks"))
     rows = [
         {
             "id": b.value.id,
@@ -51,14 +55,13 @@ def banks_command(
     if fmt is ListFormat.json:
         write_json({"banks": rows})
         return
-    from rich.table import Table
+    if quiet:
+        print("\n".join(printable(row["id"]) for row in rows))
+        return
+    from empathy_coach.reports.listing import banks_table
 
-    table = Table(title="Scenario banks", title_justify="left")
-    for column in ("id", "title", "scenarios", "source", "path"):
-        table.add_column(column, justify="right" if column == "scenarios" else "left")
-    for row in rows:
-        table.add_row(row["id"], printable(row["title"]), str(row["scenarios"]), row["source"], printable(row["path"]))
-    console().print(table)
+    out = console()
+    out.print(banks_table(rows, out.width))
 
 
 @guarded
@@ -66,8 +69,9 @@ def list_command(
     tag: Optional[List[str]] = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
     difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help="beginner, intermediate or advanced."),
     skill: Optional[str] = typer.Option(None, "--skill", "-s", help="Only scenarios with a turn that trains this skill."),
-    bank: Optional[List[Path]] = BANK_OPTION,
+    bank: Optional[List[str]] = BANK_OPTION,
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """List scenarios, optionally filtered by tag, difficulty or skill."""
     from empathy_coach.banks.models import DIFFICULTIES, SKILLS
@@ -76,7 +80,7 @@ def list_command(
         raise UsageError(f"--difficulty: expected one of {', '.join(DIFFICULTIES)}, found '{difficulty}'")
     if skill is not None and skill not in SKILLS:
         raise UsageError(f"--skill: expected one of {', '.join(SKILLS)}, found '{skill}'")
-    cat = catalog(bank)
+    cat = catalog(bank_paths(bank))
     refs = select_scenarios(cat, tags=tag or [], difficulty=difficulty, skill=skill)
     rows = [
         {
@@ -94,14 +98,13 @@ def list_command(
     if fmt is ListFormat.json:
         write_json({"scenarios": rows})
         return
-    from rich.table import Table
+    if quiet:
+        print("\n".join(printable(row["id"]) for row in rows))
+        return
+    from empathy_coach.reports.listing import scenarios_table
 
-    table = Table(title=f"{len(rows)} scenarios", title_justify="left")
-    for column in ("id", "title", "bank", "difficulty", "turns", "tags"):
-        table.add_column(column, justify="right" if column == "turns" else "left")
-    for row in rows:
-        table.add_row(row["id"], printable(row["title"]), row["bank"], row["difficulty"], str(row["turns"]), printable(", ".join(row["tags"])))
-    console().print(table)
+    out = console()
+    out.print(scenarios_table(rows, out.width))
 
 
 def select_scenarios(cat, *, tags: list[str], difficulty: str | None, skill: str | None):
@@ -118,13 +121,13 @@ def select_scenarios(cat, *, tags: list[str], difficulty: str | None, skill: str
 @guarded
 def show_command(
     scenario_id: str = typer.Argument(..., metavar="SCENARIO", help="The scenario id (see `empathy-coach list`)."),
-    bank: Optional[List[Path]] = BANK_OPTION,
+    bank: Optional[List[str]] = BANK_OPTION,
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Print one scenario: setting, every turn, cues, targets, exemplars and branching."""
     import msgspec
 
-    cat = catalog(bank)
+    cat = catalog(bank_paths(bank))
     try:
         ref = cat.find_scenario(scenario_id)
     except KeyError:

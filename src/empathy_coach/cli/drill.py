@@ -7,12 +7,11 @@ read from stdin, and hands the events to a view (reports/drill_view).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Callable, List, Optional
 
 import typer
 
-from empathy_coach.cli.common import UsageError, color_allowed, guarded, tolerant_stdin
+from empathy_coach.cli.common import UsageError, bank_paths, color_allowed, guarded, tolerant_stdin
 from empathy_coach.reports.literal import writable
 
 
@@ -23,17 +22,20 @@ def register(app: typer.Typer) -> None:
 @guarded
 def drill_command(
     scenarios: Optional[List[str]] = typer.Argument(None, metavar="[SCENARIO]...", help="Scenario ids to practise (see `empathy-coach list`); none: today's practice."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to practise from (repeatable)."),
+    bank: Optional[List[str]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to practise from (repeatable)."),
     tag: Optional[List[str]] = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
     skill: Optional[str] = typer.Option(None, "--skill", "-s", help="Only scenarios with a turn that trains this skill."),
     difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help="beginner, intermediate or advanced."),
     count: int = typer.Option(3, "--count", "-n", min=1, help="How many scenarios today's practice takes."),
     plain: bool = typer.Option(False, "--plain", help="Linear text without boxes or bars (also with NO_COLOR or when not on a terminal)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Feedback on every rule, passed or missed, and every tip (/why shows it for one reply)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the scenario you left unfinished, at the turn where you stopped."),
+    last_failed: bool = typer.Option(False, "--last-failed", "--lf", help="Replay the turns you did not pass in your last session, one by one."),
 ) -> None:
     """Practise reflective listening: the client speaks, you reply, the reply is scored and explained.
 
     Enter submits a reply; end a line with \\ to go on to the next line. In the drill: /hint,
-    /example, /retry, /skip, /quit, /help. Every scored reply is saved at once; Ctrl-C or end of
+    /example, /retry, /skip, /why, /flag [note], /quit, /help. Every scored reply is saved at once; Ctrl-C or end of
     input ends the drill with a summary.
     """
     from empathy_coach.banks.models import DIFFICULTIES, SKILLS
@@ -44,9 +46,19 @@ def drill_command(
         raise UsageError(f"--difficulty: expected one of {', '.join(DIFFICULTIES)}, found '{difficulty}'")
     if skill is not None and skill not in SKILLS:
         raise UsageError(f"--skill: expected one of {', '.join(SKILLS)}, found '{skill}'")
-    catalog = drill_catalog(bank or [])
+    if resume and last_failed:
+        raise UsageError("drill: --resume and --last-failed are alternatives: choose one")
+    if (resume or last_failed) and scenarios:
+        raise UsageError(f"drill: {'--resume' if resume else '--last-failed'} picks the scenarios itself: name none")
+    catalog = drill_catalog(bank_paths(bank))
     items = None
-    if scenarios:
+    if resume or last_failed:
+        with _open_store() as past:
+            try:
+                items = (plan.resume if resume else plan.last_failed)(catalog, past)
+            except plan.NothingToResume as exc:
+                raise UsageError(f"drill: {exc}") from None
+    elif scenarios:
         try:
             items = plan.named(catalog, scenarios)
         except plan.UnknownScenario as exc:
@@ -66,7 +78,7 @@ def drill_command(
         if items is None:
             items = plan.todays_plan(candidates, store, count=count)
         interactive = sys.stdin.isatty()
-        view = _view(plain or not (color_allowed() and interactive and sys.stdout.isatty()), interactive)
+        view = _view(plain or not (color_allowed() and interactive and sys.stdout.isatty()), interactive, verbose)
         drill = Drill(items, scorer=warm.scorer, banks=sorted({i.ref.bank.id for i in items}), store=store)
 
         def after_first_line() -> None:
@@ -124,14 +136,14 @@ class _Warm:
         return scorer_for(self.catalog, ref)
 
 
-def _view(plain: bool, interactive: bool):
+def _view(plain: bool, interactive: bool, verbose: bool = False):
     from empathy_coach.reports.drill_view import PlainView, RichView
 
     if plain:
-        return PlainView(prompts=interactive)
+        return PlainView(prompts=interactive, verbose=verbose)
     from empathy_coach.cli.common import console
 
-    return RichView(console())
+    return RichView(console(), verbose=verbose)
 
 
 def _reader(interactive: bool) -> Callable[[str], str]:

@@ -19,6 +19,7 @@ class GradeFormat(str, Enum):
     """`--format`: each has a writer in `reports.grade_formats.WRITERS` (a test checks)."""
 
     text = "text"
+    table = "table"
     json = "json"
     jsonl = "jsonl"
     junit = "junit"
@@ -27,7 +28,7 @@ class GradeFormat(str, Enum):
 
     @property
     def machine(self) -> bool:
-        return self is not GradeFormat.text
+        return self not in (GradeFormat.text, GradeFormat.table)
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
 def grade_command(
     files: List[str] = typer.Argument(..., metavar="FILE...", help="Answers files (.yaml), JSON Lines (.jsonl), folders of them, or '-' for JSON Lines on standard input."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable). Banks never come from the answers."),
-    fmt: GradeFormat = typer.Option(GradeFormat.text, "--format", "-f", help="text, json, jsonl, junit, github or csv."),
+    fmt: GradeFormat = typer.Option(GradeFormat.text, "--format", "-f", help="text (one line per answer), table, json, jsonl, junit, github or csv."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
     pass_score: Optional[float] = typer.Option(None, "--pass-score", help="Pass mark for every answer, 0-100 (default: each rubric's own)."),
     min_pass_rate: float = typer.Option(100.0, "--min-pass-rate", help="Percent (0-100) of a student's or file's answers that must pass."),
@@ -107,14 +108,14 @@ def _open_output(output: Path | None, fmt: GradeFormat):
     if output is None or str(output) == "-":
         sys.stdout.flush()
         sink = sys.stdout.buffer
-        con = make_console() if fmt is GradeFormat.text else None
+        con = make_console() if fmt is GradeFormat.table else None
         return sink, con, lambda: (sink.flush(), sys.stdout.flush())
     try:
         handle = open(output, "wb")
     except OSError as exc:
         raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
     con = None
-    if fmt is GradeFormat.text:
+    if fmt is GradeFormat.table:
         import io
 
         from rich.console import Console

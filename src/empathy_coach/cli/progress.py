@@ -49,6 +49,7 @@ def _empty_message() -> None:
 @guarded
 def progress_command(
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
+    flags: bool = typer.Option(False, "--flags", help="List the replies whose score the student flagged (/flag), for an instructor."),
 ) -> None:
     """Mastery per skill and tag, score trend, streaks, MITI metrics, and what to practise next."""
     import msgspec
@@ -56,6 +57,20 @@ def progress_command(
     from empathy_coach.store.summary import summarize, summarize_rows
 
     store = _open()
+    if flags:
+        rows = []
+        if store is not None:
+            with store:
+                rows = store.flagged()
+        if fmt is ListFormat.json:
+            write_json({"flags": [msgspec.to_builtins(r) for r in rows]})
+        elif not rows:
+            print("No flagged replies: a student flags a score with /flag [note] in the drill.")
+        else:
+            from empathy_coach.reports.progress import render_flags
+
+            console().print(render_flags(rows))
+        return
     if store is None:
         from datetime import date
 

@@ -90,7 +90,7 @@ class Grader:
                 if light.id:
                     if light.id not in ids:
                         ids.add(light.id)
-                    elif light.error is None:
+                    else:  # a duplicate is said first, whatever else is wrong with the record
                         data, light = self._duplicate(data, light)
                 if light.error is not None and self.options.strict:
                     raise RecordError(Problem(source.file, light.line, 0, light.error, "record"))
@@ -146,5 +146,7 @@ class Grader:
         record = _DECODER.decode(data)
         item = rec.Item(light.line, id=light.id, scenario=record.scenario, turn=record.turn, student=record.student)
         message = f"duplicate id '{light.id}': already used by an earlier record of this input"
+        if light.error is not None and not light.error.startswith("duplicate id"):
+            message += f"; also: {light.error}"
         error = rec.error_record(item, record.file or "", message)
         return rec.encode(error), rec.light(error)

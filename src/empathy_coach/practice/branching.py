@@ -71,3 +71,42 @@ def after_skip(scenario: m.Scenario, turn: m.Turn) -> str:
         if branch.when == "always":
             return branch.goto
     return following_turn(scenario, turn.id)
+
+
+def turn_position(scenario: m.Scenario, turn_id: str) -> tuple[int, int]:
+    """Where a turn stands in its dialogue, as "turn N of M": N counts the turns on the shortest
+    way from the first turn to it, M adds the longest way on from it to the end (without going
+    round a loop). In a scenario without branching, its place in the list and the list's length."""
+    from collections import deque
+
+    successors = _successors(scenario)  # banks.loader has the same, but importing it costs the YAML loader
+    first = scenario.turns[0].id
+    depth = {first: 1}
+    queue = deque([first])
+    while queue:
+        here = queue.popleft()
+        for nxt in successors.get(here, []):
+            if nxt != m.END and nxt not in depth:
+                depth[nxt] = depth[here] + 1
+                queue.append(nxt)
+
+    def longest(here: str, seen: frozenset[str]) -> int:
+        best = 0
+        for nxt in successors.get(here, []):
+            if nxt != m.END and nxt not in seen:
+                best = max(best, 1 + longest(nxt, seen | {nxt}))
+        return best
+
+    number = depth.get(turn_id, 1)
+    return number, number + longest(turn_id, frozenset({turn_id}))
+
+
+def _successors(scenario: m.Scenario) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for turn in scenario.turns:
+        branches = turn.branches()
+        targets = [b.goto for b in branches]
+        if not any(b.when == "always" for b in branches):
+            targets.append(following_turn(scenario, turn.id))
+        out[turn.id] = targets
+    return out

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 from msgspec import Struct
 
 from empathy_coach.banks import models as m
-from empathy_coach.practice.branching import after_skip, next_turn
+from empathy_coach.practice.branching import after_skip, next_turn, turn_position
 
 if TYPE_CHECKING:
     from empathy_coach.banks.catalog import ScenarioRef
@@ -32,7 +32,9 @@ COMMANDS: dict[str, str] = {
     "hint": "a hint for this turn (again: the next hint)",
     "example": "a model reply, once you have tried the turn",
     "retry": "answer the turn you just answered again; both attempts are kept",
-    "skip": "skip this turn",
+    "skip": "skip this turn; it comes back before the drill ends",
+    "why": "every rule of your last reply, passed or missed, with its words",
+    "flag": "/flag [note]: mark the last score as one you disagree with (saved for your instructor)",
     "quit": "end the drill with a summary; your replies are kept",
     "help": "list these commands",
 }
@@ -61,6 +63,8 @@ class Store(Protocol):
 
     def record_skip(self, session_id: int, *, scenario_id: str, turn_id: str) -> None: ...
 
+    def flag_attempt(self, attempt_id: int, note: str) -> None: ...
+
     def finish_session(self, session_id: int) -> None: ...
 
     def previous_session(self, session_id: int) -> Any: ...
@@ -82,6 +86,16 @@ class ClientTurn(Struct, frozen=True):
     ref: ScenarioRef
     turn: m.Turn
     again: bool = False  # shown again for /retry
+    scenario_number: int = 1  # "Scenario 2 of 3 · turn 2 of 4"
+    scenario_total: int = 1
+    turn_number: int = 1  # the turn's place in its dialogue (practice.branching.turn_position)
+    turn_total: int = 1
+    returning: bool = False  # a turn skipped earlier, back as promised
+
+
+def where_label(e: ClientTurn) -> str:
+    """Where the student is: "Scenario 2 of 3 · turn 2 of 4"."""
+    return f"Scenario {e.scenario_number} of {e.scenario_total} · turn {e.turn_number} of {e.turn_total}"
 
 
 class Scored(Struct, frozen=True):
@@ -102,6 +116,32 @@ class HintShown(Struct, frozen=True):
     number: int
     total: int
     generic: bool = False  # the turn has no hints of its own
+
+
+class NoMoreHints(Struct, frozen=True):
+    total: int  # hints the turn has, all shown already
+
+
+class WhyShown(Struct, frozen=True):
+    """Every rule of the last scored reply (/why)."""
+
+    reply: str
+    result: ScoreResult
+
+
+class NothingToExplain(Struct, frozen=True):
+    pass
+
+
+class Flagged(Struct, frozen=True):
+    turn: m.Turn
+    score: float
+    note: str
+    saved: bool  # False when there is no store (nothing to save it in)
+
+
+class NothingToFlag(Struct, frozen=True):
+    pass
 
 
 class ExampleShown(Struct, frozen=True):
@@ -133,6 +173,7 @@ class NothingToRetry(Struct, frozen=True):
 class Skipped(Struct, frozen=True):
     ref: ScenarioRef
     turn: m.Turn
+    comes_back: bool = True  # before the end of this drill
 
 
 class HelpShown(Struct, frozen=True):
@@ -197,6 +238,18 @@ class Summary(Struct, kw_only=True):
         return round(self.metrics.percent_complex - prev.percent_complex, 1)
 
 
+def shown_score(score: float) -> int:
+    """A score as the drill shows it: a whole number."""
+    return int(f"{score:.0f}")
+
+
+def mean_of_shown(scores: Sequence[float]) -> float | None:
+    """The mean of the scores as they were shown (92, 40, 47 and 44 give 55.8), to one decimal."""
+    if not scores:
+        return None
+    return round(sum(shown_score(x) for x in scores) / len(scores), 1)
+
+
 # ---------------------------------------------------------------- input
 
 
@@ -231,6 +284,12 @@ class LineAssembler:
 _COMMAND = re.compile(r"^/([A-Za-z?][\w-]*)")
 
 
+def command_argument(text: str) -> str:
+    """What follows the command word: the note of `/flag too harsh`."""
+    match = _COMMAND.match(text.strip())
+    return text.strip()[match.end():].strip() if match else ""
+
+
 def parse_command(text: str) -> str | None:
     """The command word of `/word ...`, lower-cased, or None when the text is a reply."""
     match = _COMMAND.match(text.strip())
@@ -246,11 +305,13 @@ def parse_command(text: str) -> str | None:
 class PlanItem(Struct):
     ref: ScenarioRef
     reason: str = "chosen"
+    turn: str | None = None  # start at this turn (resume, due turn) instead of the first
+    single: bool = False  # only that turn (--last-failed): the scenario ends after it
 
 
 class _TurnState(Struct):
     attempts: int = 0
-    hints_shown: int = 0
+    hints_shown: int = 0  # distinct hints shown (a hint asked for again is not counted again)
     examples_shown: int = 0
 
 
@@ -283,6 +344,9 @@ class Drill:
         self._last_answered: _Position | None = None
         self._turns: dict[tuple[int, str], _TurnState] = {}
         self._scores: list[tuple[int, float]] = []  # (plan item, score) per reply
+        self._skipped: list[_Position] = []  # skipped turns that come back before the drill ends
+        self._returning: _Position | None = None  # the skipped turn on screen again
+        self._last_scored: Scored | None = None
 
     # ------------------------------------------------------------ reading the state
 
@@ -322,7 +386,7 @@ class Drill:
             return []
         command = parse_command(text)
         if command is not None:
-            return self._command(command)
+            return self._command(command, command_argument(text))
         if not text.strip():
             return [EmptyReply()]
         return self._reply(text)
@@ -343,25 +407,48 @@ class Drill:
             self.session_id = self.store.start_session(banks=self.banks, mode=self.mode)
         return self.session_id
 
+    def _client(self, pos: _Position, *, again: bool = False, returning: bool = False) -> ClientTurn:
+        ref = self.items[pos.item].ref
+        turn = self._turn(pos)
+        number, total = turn_position(ref.scenario, turn.id)
+        if self.items[pos.item].single:
+            number = total = 1
+        return ClientTurn(ref, turn, again=again, scenario_number=pos.item + 1, scenario_total=len(self.items),
+                          turn_number=number, turn_total=total, returning=returning)
+
     def _enter(self, index: int) -> list[Event]:
         if index >= len(self.items):
+            if self._skipped:  # "comes back soon": every skipped turn returns before the end
+                return self._bring_back()
             return self.finish("done")
         item = self.items[index]
-        first = item.ref.scenario.turns[0]
-        self._position = _Position(index, first.id)
-        return [ScenarioStarted(item.ref, index + 1, len(self.items), item.reason), ClientTurn(item.ref, first)]
+        start = item.ref.scenario.turns[0].id
+        if item.turn is not None and item.ref.scenario.turn(item.turn) is not None:
+            start = item.turn
+        self._position = _Position(index, start)
+        return [ScenarioStarted(item.ref, index + 1, len(self.items), item.reason), self._client(self._position)]
+
+    def _bring_back(self) -> list[Event]:
+        pos = self._skipped.pop(0)
+        self._position = self._returning = pos
+        return [self._client(pos, returning=True)]
 
     def _advance(self, target: str) -> list[Event]:
         assert self._position is not None
         pos = self._position
         ref = self.items[pos.item].ref
+        if self._returning is not None:  # a skipped turn came back: after it, the next one or the end
+            self._returning = None
+            return self._bring_back() if self._skipped else self.finish("done")
+        if self.items[pos.item].single:
+            target = m.END
         if target == m.END:
             self.scenarios_finished += 1
             scores = [score for item, score in self._scores if item == pos.item]
-            mean = round(sum(scores) / len(scores), 1) if scores else None
+            mean = mean_of_shown(scores)
             return [ScenarioFinished(ref, len(scores), mean)] + self._enter(pos.item + 1)
         self._position = _Position(pos.item, target)
-        return [ClientTurn(ref, self._turn(self._position))]
+        return [self._client(self._position)]
 
     def _reply(self, reply: str) -> list[Event]:
         assert self._position is not None
@@ -390,16 +477,20 @@ class Drill:
                 )
             except Exception as exc:  # a full disk must not end the practice: say so and go on
                 events.append(SaveFailed(f"could not save this reply: {exc}"))
-        events.insert(0, Scored(ref, turn, reply, result, state.attempts, attempt_id))
+        scored = Scored(ref, turn, reply, result, state.attempts, attempt_id)
+        self._last_scored = scored
+        events.insert(0, scored)
         self._last_answered = _Position(pos.item, pos.turn_id)
         return events + self._advance(next_turn(ref.scenario, turn, result))
 
-    def _command(self, word: str) -> list[Event]:
+    def _command(self, word: str, argument: str = "") -> list[Event]:
         handler = {
             "hint": self._hint,
             "example": self._example,
             "retry": self._retry,
             "skip": self._skip,
+            "why": self._why,
+            "flag": lambda: self._flag(argument),
             "quit": lambda: self.finish("quit"),
             "help": lambda: [HelpShown(dict(COMMANDS))],
         }.get(word)
@@ -412,12 +503,31 @@ class Drill:
         assert self._position is not None
         turn = self._turn(self._position)
         state = self._state(self._position)
-        hints = [h.strip() for h in turn.hints]
+        hints = [h.strip() for h in turn.hints] or [SKILL_HINTS.get(turn.skill, SKILL_HINTS["reflect_feeling"])]
+        if state.hints_shown >= len(hints):
+            return [NoMoreHints(len(hints))]
         state.hints_shown += 1
-        if not hints:
-            return [HintShown(SKILL_HINTS.get(turn.skill, SKILL_HINTS["reflect_feeling"]), 1, 1, generic=True)]
-        index = (state.hints_shown - 1) % len(hints)
-        return [HintShown(hints[index], index + 1, len(hints))]
+        index = state.hints_shown - 1
+        return [HintShown(hints[index], index + 1, len(hints), generic=not turn.hints)]
+
+    def _why(self) -> list[Event]:
+        if self._last_scored is None:
+            return [NothingToExplain()]
+        return [WhyShown(self._last_scored.reply, self._last_scored.result)]
+
+    def _flag(self, note: str) -> list[Event]:
+        scored = self._last_scored
+        if scored is None:
+            return [NothingToFlag()]
+        saved = False
+        events: list[Event] = []
+        if self.store is not None and scored.attempt_id is not None:
+            try:
+                self.store.flag_attempt(scored.attempt_id, note)
+                saved = True
+            except Exception as exc:
+                events.append(SaveFailed(f"could not save the flag: {exc}"))
+        return [Flagged(scored.turn, scored.result.score, note, saved)] + events
 
     def _example(self) -> list[Event]:
         assert self._position is not None
@@ -444,9 +554,10 @@ class Drill:
             pos = self._last_answered
         other = pos.item != self._position.item
         self._position = _Position(pos.item, pos.turn_id)
+        self._returning = None
         ref = self.items[pos.item].ref
         turn = self._turn(pos)
-        return [Retrying(ref, turn, other_scenario=other), ClientTurn(ref, turn, again=True)]
+        return [Retrying(ref, turn, other_scenario=other), self._client(self._position, again=True)]
 
     def _skip(self) -> list[Event]:
         assert self._position is not None
@@ -454,7 +565,10 @@ class Drill:
         ref = self.items[pos.item].ref
         turn = self._turn(pos)
         self.skipped += 1
-        events: list[Event] = [Skipped(ref, turn)]
+        comes_back = self._returning is None  # a turn that came back and is skipped again stays skipped
+        if comes_back:
+            self._skipped.append(pos)
+        events: list[Event] = [Skipped(ref, turn, comes_back=comes_back)]
         if self.store is not None:
             try:
                 self.store.record_skip(self._session(), scenario_id=ref.scenario.id, turn_id=turn.id)
@@ -478,7 +592,7 @@ class Drill:
             replies=len(self.results),
             passed=sum(1 for r in self.results if r.passed),
             skipped=self.skipped,
-            mean_score=round(sum(scores) / len(scores), 1) if scores else None,
+            mean_score=mean_of_shown(scores),
             metrics=behaviour_metrics(self.results),
             scenarios_finished=self.scenarios_finished,
             scenarios_planned=len(self.items),

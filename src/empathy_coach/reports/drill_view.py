@@ -39,6 +39,24 @@ def commands_line() -> str:
     return "Commands: " + ", ".join(f"/{name}" for name in s.COMMANDS) + " (/help says what each does)."
 
 
+def commands_bar() -> str:
+    """The key bar shown again above every prompt, as rustlings redraws its own."""
+    return "  ".join(f"/{name}" for name in s.COMMANDS)
+
+
+def client_title(e: s.ClientTurn) -> str:
+    label = "Client"
+    if e.returning:
+        label += " (a turn you skipped, back again)"
+    elif e.again:
+        label += " (again)"
+    return f"{label} · {s.where_label(e)}"
+
+
+# A MITI band from fewer replies than this says more about chance than about the student.
+MIN_REPLIES_FOR_BAND = 5
+
+
 def _signed(value: float, unit: str = "") -> str:
     if value == 0:
         return "no change"
@@ -71,12 +89,13 @@ def summary_rows(summary: s.Summary) -> list[tuple[str, str]]:
     elif summary.previous is None:
         mean += " (your first session)"
     behaviours = ", ".join(f"{_label(code)}: {n}" for code, n in sorted(metrics.behaviours.items(), key=lambda kv: -kv[1]))
+    enough = summary.replies >= MIN_REPLIES_FOR_BAND
     return [
         ("Replies scored", f"{summary.replies} ({summary.passed} passed). Turns skipped: {summary.skipped}. {scenarios}"),
         ("Mean score", mean + "."),
-        ("Behaviours", behaviours + "."),
-        ("Reflection-to-question ratio", rq_line(metrics, summary.rq_change)),
-        ("Complex reflections", complex_line(metrics, summary.percent_complex_change)),
+        ("Replies by what they did", behaviours + " (each reply counted once, by the act the client answers)."),
+        ("Reflection-to-question ratio", rq_line(metrics, summary.rq_change, enough=enough)),
+        ("Complex reflections", complex_line(metrics, summary.percent_complex_change, enough=enough)),
     ]
 
 
@@ -88,23 +107,29 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def rq_line(metrics: BehaviourMetrics, change: float | None) -> str:
+def _band_text(band: str, replies: int, enough: bool) -> str:
+    if enough:
+        return f"MITI band: {band}"
+    return f"MITI band given from {MIN_REPLIES_FOR_BAND} replies (this session: {replies})"
+
+
+def rq_line(metrics: BehaviourMetrics, change: float | None, *, enough: bool = True) -> str:
     if metrics.rq_ratio is None:
-        figure = f"{_count(metrics.reflections, 'reflection')} and no questions" if metrics.reflections else "no reflections or questions yet"
+        figure = f"{_count(metrics.reflections, 'reflection act')} and no questions" if metrics.reflections else "no reflections or questions yet"
     else:
-        figure = f"{metrics.rq_ratio:g} to 1 ({_count(metrics.reflections, 'reflection')}, {_count(metrics.questions, 'question')})"
-    text = f"{figure}; MITI band: {metrics.rq_band} (fair at 1 to 1, good at 2 to 1)"
+        figure = f"{metrics.rq_ratio:g} to 1 ({_count(metrics.reflections, 'reflection act')}, {_count(metrics.questions, 'question act')})"
+    text = f"{figure}; {_band_text(metrics.rq_band, metrics.replies, enough)} (fair at 1 to 1, good at 2 to 1)"
     if change is not None:
         text += f"; {_signed(change)} on the previous session"
     return text + "."
 
 
-def complex_line(metrics: BehaviourMetrics, change: float | None) -> str:
+def complex_line(metrics: BehaviourMetrics, change: float | None, *, enough: bool = True) -> str:
     if metrics.percent_complex is None:
         figure = "no reflections yet"
     else:
-        figure = f"{metrics.percent_complex:g}% ({metrics.complex_reflections} of {_count(metrics.reflections, 'reflection')})"
-    text = f"{figure}; MITI band: {metrics.percent_complex_band} (fair at 40%, good at 50%)"
+        figure = f"{metrics.percent_complex:g}% ({metrics.complex_reflections} of {_count(metrics.reflections, 'reflection act')}, counted over acts as MITI does)"
+    text = f"{figure}; {_band_text(metrics.percent_complex_band, metrics.replies, enough)} (fair at 40%, good at 50%)"
     if change is not None:
         text += f"; {_signed(change, ' points')} on the previous session"
     return text + "."
@@ -116,9 +141,11 @@ def complex_line(metrics: BehaviourMetrics, change: float | None) -> str:
 class PlainView:
     """Linear text, one idea per line: no boxes, no bars, labels in words. For NO_COLOR, pipes, screen readers."""
 
-    def __init__(self, out: IO[str] | None = None, *, prompts: bool = True) -> None:
+    def __init__(self, out: IO[str] | None = None, *, prompts: bool = True, verbose: bool = False) -> None:
         self.out = out or sys.stdout
         self.prompts = prompts  # False when replies are piped in: no prompt noise in the transcript
+        self.verbose = verbose
+        self.seen_tips: set[str] = set()  # a tip is given once, not turn after turn
         self.told_commands = False
         self.told_after_reply = False
 
@@ -132,7 +159,13 @@ class PlainView:
     def prompt(self, continuing: bool = False) -> str:
         if not self.prompts:
             return ""
-        return CONTINUE_PROMPT if continuing else PROMPT
+        if continuing:
+            return CONTINUE_PROMPT
+        self.bar()
+        return PROMPT
+
+    def bar(self) -> None:
+        self.line(commands_bar())
 
     def interrupted(self) -> None:
         self.line()
@@ -153,7 +186,9 @@ class PlainView:
                 self.line(f"Setting: {clean(scenario.setting)}")
         elif isinstance(e, s.ClientTurn):
             self.line()
-            self.line(f"Client{' (again)' if e.again else ''}: {clean(e.turn.client)}")
+            self.line(f"{s.where_label(e)}.")
+            suffix = " (a turn you skipped, back again)" if e.returning else " (again)" if e.again else ""
+            self.line(f"Client{suffix}: {clean(e.turn.client)}")
             if e.turn.nonverbal:
                 self.line(f"Non-verbal cue: {clean(e.turn.nonverbal)}.")
             if not self.told_commands:
@@ -166,10 +201,28 @@ class PlainView:
             self.line()
             if e.attempt > 1:
                 self.line(f"Attempt {e.attempt} on this turn.")
-            self.line(plain_feedback(e.reply, e.result))
+            self.line(plain_feedback(e.reply, e.result, verbose=self.verbose, seen_tips=self.seen_tips))
             if not self.told_after_reply:
                 self.told_after_reply = True
                 self.line("Now /example shows a model reply for that turn, and /retry lets you answer it again.")
+        elif isinstance(e, s.WhyShown):
+            from empathy_coach.reports.feedback import plain_feedback
+
+            self.line("Every rule of your last reply:")
+            self.line(plain_feedback(e.reply, e.result, verbose=True))
+        elif isinstance(e, s.NothingToExplain):
+            self.line("Nothing to explain yet: reply first, then /why shows every rule of that reply.")
+        elif isinstance(e, s.Flagged):
+            note = f" with your note: {clean(e.note)}" if e.note else ""
+            if e.saved:
+                self.line(f"Flagged: the score of {e.score:.0f} is saved as disputed{note}. Your instructor sees it in `empathy-coach progress --flags`.")
+            else:
+                self.line(f"Flagged for this session only{note}: there is no progress database to keep it in.")
+        elif isinstance(e, s.NothingToFlag):
+            self.line("Nothing to flag yet: reply first, then /flag [note] marks that score as one you disagree with.")
+        elif isinstance(e, s.NoMoreHints):
+            many = "its only hint" if e.total == 1 else f"all {e.total} of its hints"
+            self.line(f"No hints left: this turn has shown {many}. Reply, then /example shows a model reply.")
         elif isinstance(e, s.SaveFailed):
             self.line(f"Warning: {printable(e.message)}")
         elif isinstance(e, s.HintShown):
@@ -190,7 +243,7 @@ class PlainView:
         elif isinstance(e, s.NothingToRetry):
             self.line("Nothing to retry yet: reply first, then /retry answers that turn again.")
         elif isinstance(e, s.Skipped):
-            self.line("Skipped.")
+            self.line("Skipped: it comes back before this drill ends." if e.comes_back else "Skipped again: it stays skipped for now.")
         elif isinstance(e, s.HelpShown):
             self.line(SUBMIT_HELP)
             for name, what in e.commands.items():
@@ -217,9 +270,14 @@ class RichView(PlainView):
     """The terminal layout: scenario header, the client in a panel (non-verbal cue apart, in italics),
     feedback with a score bar and highlighted words, a summary table."""
 
-    def __init__(self, console: Console) -> None:
-        super().__init__(console.file)
+    def __init__(self, console: Console, *, verbose: bool = False) -> None:
+        super().__init__(console.file, verbose=verbose)
         self.console = console
+
+    def bar(self) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(commands_bar(), style="dim"))
 
     def notice(self, text: str) -> None:
         from rich.text import Text
@@ -255,13 +313,12 @@ class RichView(PlainView):
             parts: list = [Text(clean(e.turn.client))]
             if e.turn.nonverbal:
                 parts.append(Text(f"({clean(e.turn.nonverbal)})", style="italic dim"))
-            title = Text("Client" + (" (again)" if e.again else ""), style="bold cyan")
+            title = Text(client_title(e), style="bold cyan")
             print_()
             print_(Panel(Group(*parts), title=title, title_align="left", border_style="cyan", expand=False))
             if not self.told_commands:
                 self.told_commands = True
-                print_(Text(SUBMIT_HELP, style="dim"))
-                print_(Text(commands_line(), style="dim"))
+                print_(Text(SUBMIT_HELP + " The commands below come back above every prompt; /help says what each does.", style="dim"))
         elif isinstance(e, s.Scored):
             from rich.panel import Panel
 
@@ -269,10 +326,16 @@ class RichView(PlainView):
 
             title = f"Feedback, attempt {e.attempt}" if e.attempt > 1 else "Feedback"
             style = "green" if e.result.passed else "red"
-            print_(Panel(render_feedback(e.reply, e.result), title=title, title_align="left", border_style=style))
+            print_(Panel(render_feedback(e.reply, e.result, verbose=self.verbose, seen_tips=self.seen_tips), title=title, title_align="left", border_style=style))
             if not self.told_after_reply:
                 self.told_after_reply = True
                 print_(Text("Now /example shows a model reply for that turn, and /retry lets you answer it again.", style="dim"))
+        elif isinstance(e, s.WhyShown):
+            from rich.panel import Panel
+
+            from empathy_coach.reports.feedback import render_feedback
+
+            print_(Panel(render_feedback(e.reply, e.result, verbose=True), title="Every rule of your last reply", title_align="left", border_style="blue"))
         elif isinstance(e, s.HintShown):
             label = "Hint: " if e.generic else f"Hint {e.number} of {e.total}: "
             print_(Text.assemble((label, "bold yellow"), clean(e.text)))
@@ -281,7 +344,8 @@ class RichView(PlainView):
             print_(Text.assemble((f"Model reply {e.number} of {e.total}{whose} ", "bold green"), (f"({_label(e.exemplar.behaviour)}): ", "dim"), clean(e.exemplar.reply)))
             if e.exemplar.note:
                 print_(Text(clean(e.exemplar.note), style="dim italic"))
-        elif isinstance(e, (s.SaveFailed, s.UnknownCommand, s.EmptyReply, s.ExampleLocked, s.NothingToRetry, s.NoExample)):
+        elif isinstance(e, (s.SaveFailed, s.UnknownCommand, s.EmptyReply, s.ExampleLocked, s.NothingToRetry, s.NoExample,
+                            s.NoMoreHints, s.NothingToExplain, s.NothingToFlag)):
             self._as_plain(e, "yellow")
         elif isinstance(e, s.ScenarioFinished):
             mean = f", mean score {e.mean_score:g}" if e.mean_score is not None else ""

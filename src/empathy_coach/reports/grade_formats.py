@@ -97,7 +97,11 @@ class GithubWriter:
             return
         light = graded.light
         name = light.id or f"line {light.line}"
-        self._write(graded.file, light.line, f"{name}: {verdict_line(graded)}", f"empathy-coach: {name}")
+        message = f"{name}: {verdict_line(graded)}"
+        see = explain_name(graded)
+        if see:
+            message += f" (see: empathy-coach explain {see})"
+        self._write(graded.file, light.line, message, f"empathy-coach: {name}")
 
     def finish(self, summary: GradeSummary) -> None:
         for group in summary.groups:
@@ -208,7 +212,73 @@ class JunitWriter:
         self.sink.flush()
 
 
-# ---------------------------------------------------------------- text
+# ---------------------------------------------------------------- text: one line per answer
+
+
+def explain_name(graded: GradedRecord) -> str | None:
+    """What `empathy-coach explain` should be asked about for an answer that did not pass."""
+    if graded.light.error is not None or graded.light.passed:
+        return None
+    record = graded.record()
+    if record.roadblocks:
+        return record.roadblocks[0].kind
+    lost = sorted((r for r in record.rules if not r.passed), key=lambda r: -(r.max_points - r.points))
+    return lost[0].id if lost else None
+
+
+def answer_reason(graded: GradedRecord) -> str:
+    """Why an answer passed or not, in a few words: the rules it missed, biggest loss first, and
+    its roadblocks with the command that explains the first (as ruff names a rule's docs)."""
+    light = graded.light
+    if light.error is not None:
+        return light.error
+    record = graded.record()
+    if light.passed:
+        return _label(record.behaviour)
+    lost = sorted((r for r in record.rules if not r.passed), key=lambda r: -(r.max_points - r.points))
+    parts = []
+    if lost:
+        parts.append("missed " + ", ".join(r.id for r in lost))
+    if record.roadblocks:
+        parts.append("roadblock " + ", ".join(dict.fromkeys(r.kind for r in record.roadblocks)))
+    see = explain_name(graded)
+    text = "; ".join(parts) or _label(record.behaviour)
+    return text + (f" (see: empathy-coach explain {see})" if see else "")
+
+
+class LinesWriter:
+    """`file:line: id score PASS|FAIL reason`, one line per answer as it is graded, then a short
+    summary: what reads in an 80-column CI log and greps well."""
+
+    def __init__(self, sink: BinaryIO) -> None:
+        self.sink = sink
+
+    def _line(self, text: str) -> None:
+        self.sink.write(text.encode("utf-8", "replace") + b"\n")
+
+    def record(self, graded: GradedRecord) -> None:
+        from empathy_coach.reports.feedback import printable
+
+        light = graded.light
+        verdict = "ERROR" if light.error is not None else ("PASS" if light.passed else "FAIL")
+        score = "-" if light.score is None else f"{light.score:.0f}"
+        ident = light.id or f"line-{light.line}"
+        self._line(printable(f"{graded.file}:{light.line}: {ident} {score} {verdict} {answer_reason(graded)}"))
+
+    def finish(self, summary: GradeSummary) -> None:
+        from empathy_coach.reports.feedback import printable
+
+        self._line("")
+        self._line("Summary")
+        for g in summary.groups:
+            verdict = "meets" if g.met_threshold else "BELOW"
+            mean = "" if g.mean_score is None else f", mean {_number(g.mean_score)}"
+            self._line(printable(f"{g.name}: {group_sentence(g, summary.min_pass_rate)}{mean}: {verdict}"))
+        self._line(overall_sentence(summary))
+        self.sink.flush()
+
+
+# ---------------------------------------------------------------- table
 
 
 MAX_TEXT_ROWS = 500
@@ -310,15 +380,16 @@ def overall_sentence(summary: GradeSummary) -> str:
 
 def make_writer(fmt: str, sink: BinaryIO, console: Console | None = None) -> Writer:
     """The writer for a `--format` name; `text` writes through a rich console."""
-    if fmt == "text":
-        assert console is not None, "the text format writes through a rich console"
+    if fmt == "table":
+        assert console is not None, "the table format writes through a rich console"
         return TextWriter(console)
     return WRITERS[fmt](sink)
 
 
 #: Every `--format` of `grade` and its writer (the CLI's GradeFormat lists the same names).
 WRITERS: dict[str, type] = {
-    "text": TextWriter,
+    "text": LinesWriter,
+    "table": TextWriter,
     "json": JsonWriter,
     "jsonl": JsonlWriter,
     "junit": JunitWriter,

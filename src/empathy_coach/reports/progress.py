@@ -137,16 +137,33 @@ def render_progress(summary: ProgressSummary) -> RenderableType:
 def render_history(rows: Sequence[SessionSummary]) -> RenderableType:
     from rich.text import Text
 
-    table = _table((("session", "right"), ("date", "left"), ("mode", "left"), ("replies", "right"), ("passed", "right"), ("mean", "right"), ("R:Q", "right"), ("%CR", "right")))
+    table = _table((("session", "right"), ("date", "left"), ("scenarios", "left"), ("replies", "right"), ("passed", "right"), ("mean", "right"), ("R:Q", "right"), ("%CR", "right"), ("flags", "right")))
     for row in rows:
         table.add_row(
             Text(str(row.id)),
-            Text(local_time(row.started_at)),
-            Text(printable(row.mode)),
+            Text(local_time(row.started_at), no_wrap=True),
+            Text(printable(", ".join(row.scenarios)) or "-", overflow="fold"),
             Text(str(row.replies)),
             Text(str(row.passed)),
             Text(fmt_score(row.mean_score)),
             Text(fmt_ratio(row.rq_ratio, row.metrics.reflections)),
             Text(fmt_percent(row.percent_complex)),
+            Text(str(row.flags) if row.flags else "-"),
         )
     return table
+
+
+def render_flags(rows: Sequence) -> RenderableType:
+    """Flagged attempts for an instructor: where, the score, the reply and the student's note."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list = [Text(f"{len(rows)} flagged {'reply' if len(rows) == 1 else 'replies'} (scores the student disputes):", style="bold")]
+    for row in rows:
+        parts.append(Text(""))
+        parts.append(Text.assemble((f"session {row.session_id}, {local_time(row.created_at)}: ", "dim"),
+                                   (printable(f"{row.scenario_id} / {row.turn_id}"), "bold"),
+                                   f"  score {row.score:.0f} ({'passed' if row.passed else 'not passed'})"))
+        parts.append(Text(printable(f"  reply: {row.reply}")))
+        parts.append(Text(printable(f"  note: {row.flag}") if row.flag else "  note: (none)", style="yellow"))
+    return Group(*parts)

@@ -22,7 +22,7 @@ import msgspec
 from empathy_coach.practice import scheduling
 from empathy_coach.scoring.result import ScoreResult
 from empathy_coach.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from empathy_coach.store.models import AttemptRow, DueTurn, SessionRow, StoreError
+from empathy_coach.store.models import AttemptRow, DueTurn, SessionRow, SkipRow, StoreError
 
 DB_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -129,6 +129,7 @@ def connect(path: Path) -> sqlite3.Connection:
 _ATTEMPT_COLUMNS = (
     "id, session_id, created_at, scenario_id, turn_id, skill, tags, client, reply, score, passed, behaviour, hints_used, result"
 )
+_READ_COLUMNS = _ATTEMPT_COLUMNS + ", flag"
 _SESSION_SELECT = """
     SELECT s.id, s.started_at, s.ended_at, s.mode, s.banks, count(a.id), avg(a.score)
     FROM sessions AS s LEFT JOIN attempts AS a ON a.session_id = s.id
@@ -297,8 +298,26 @@ class ProgressStore:
         """The student skipped this turn: it keeps its box and is due again at once."""
         now = self._now()
         with self._write() as conn:
+            conn.execute("INSERT INTO skips (session_id, created_at, scenario_id, turn_id) VALUES (?, ?, ?, ?)",
+                         (session_id, iso(now), scenario_id, turn_id))
             card = self._card(conn, scenario_id, turn_id)
             self._save_card(conn, scenario_id, turn_id, scheduling.skip(card, now=now), now, skipped=True)
+
+    def skipped(self, session_id: int) -> list[SkipRow]:
+        """The turns skipped in a session, in order (for transcripts)."""
+        rows = self._read("SELECT session_id, created_at, scenario_id, turn_id FROM skips WHERE session_id = ? ORDER BY id", (session_id,))
+        return [SkipRow(session_id=r[0], created_at=r[1], scenario_id=r[2], turn_id=r[3]) for r in rows]
+
+    def flag_attempt(self, attempt_id: int, note: str = "") -> None:
+        """The student disagrees with this score: keep their note with the attempt (a later flag replaces it)."""
+        with self._write() as conn:
+            cursor = conn.execute("UPDATE attempts SET flag = ? WHERE id = ?", (note, attempt_id))
+            if cursor.rowcount == 0:
+                raise StoreError(f"no attempt {attempt_id} in the progress database", self.path)
+
+    def flagged(self) -> list[AttemptRow]:
+        """Every flagged attempt, oldest first: what an instructor reviews."""
+        return [self._attempt_row(r) for r in self._read(f"SELECT {_READ_COLUMNS} FROM attempts WHERE flag IS NOT NULL ORDER BY id")]
 
     def finish_session(self, session_id: int) -> None:
         with self._write() as conn:
@@ -377,10 +396,15 @@ class ProgressStore:
     def attempts(self, session_id: int | None = None) -> list[AttemptRow]:
         """Scored replies, oldest first (of one session, or all)."""
         if session_id is None:
-            rows = self._read(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts ORDER BY id")
+            rows = self._read(f"SELECT {_READ_COLUMNS} FROM attempts ORDER BY id")
         else:
-            rows = self._read(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE session_id = ? ORDER BY id", (session_id,))
+            rows = self._read(f"SELECT {_READ_COLUMNS} FROM attempts WHERE session_id = ? ORDER BY id", (session_id,))
         return [self._attempt_row(r) for r in rows]
+
+    def last_attempt(self) -> AttemptRow | None:
+        """The newest scored reply: where `drill --resume` picks up."""
+        rows = self._read(f"SELECT {_READ_COLUMNS} FROM attempts ORDER BY id DESC LIMIT 1")
+        return self._attempt_row(rows[0]) if rows else None
 
     def attempt_count(self) -> int:
         return int(self._read("SELECT count(*) FROM attempts")[0][0])
@@ -414,6 +438,7 @@ class ProgressStore:
             behaviour=row[11],
             hints_used=row[12],
             result=msgspec.json.decode(row[13], type=ScoreResult),
+            flag=row[14],
         )
 
     # -- closing -----------------------------------------------------------------------------

@@ -54,6 +54,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE schedule ADD COLUMN skips INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        "a student's flag on a score they disagree with (/flag [note]), NULL when not flagged; "
+        "each skip kept with its session, so a transcript can show the turns skipped",
+        """
+        ALTER TABLE attempts ADD COLUMN flag TEXT;
+        CREATE TABLE skips (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            created_at TEXT NOT NULL,
+            scenario_id TEXT NOT NULL,
+            turn_id TEXT NOT NULL
+        );
+        CREATE INDEX skips_by_session ON skips(session_id);
+        """,
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

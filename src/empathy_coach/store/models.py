@@ -23,6 +23,7 @@ class AttemptRow(Struct, kw_only=True):
     behaviour: str
     hints_used: int
     result: ScoreResult
+    flag: str | None = None  # the student's note when they flagged the score ('' for a flag without a note)
 
 
 class SessionRow(Struct, kw_only=True):
@@ -33,6 +34,13 @@ class SessionRow(Struct, kw_only=True):
     banks: list[str]
     attempts: int
     mean_score: float | None  # None when the session has no attempt
+
+
+class SkipRow(Struct, kw_only=True):
+    session_id: int
+    created_at: str  # ISO 8601, UTC
+    scenario_id: str
+    turn_id: str
 
 
 class DueTurn(Struct, kw_only=True):

@@ -203,6 +203,8 @@ class SessionSummary(Struct, kw_only=True):
     rq_ratio: float | None
     percent_complex: float | None
     metrics: BehaviourMetrics
+    scenarios: list[str] = []  # the scenario ids practised, in the order first met
+    flags: int = 0  # replies the student flagged as scored wrongly
 
 
 def session_summary(session: SessionRow, attempts: Sequence[AttemptRow]) -> SessionSummary:
@@ -219,4 +221,6 @@ def session_summary(session: SessionRow, attempts: Sequence[AttemptRow]) -> Sess
         rq_ratio=metrics.rq_ratio,
         percent_complex=metrics.percent_complex,
         metrics=metrics,
+        scenarios=list(dict.fromkeys(a.scenario_id for a in attempts)),
+        flags=sum(1 for a in attempts if a.flag is not None),
     )
