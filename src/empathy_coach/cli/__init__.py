@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "drill": ("drill",),
     "progress": ("progress", "history", "export"),
     "grade": ("grade",),
+    "report": ("report",),
 }
 _MODULE_OF = {command: module for module, commands in COMMANDS.items() for command in commands}
 _ROOT_FLAGS = {"--no-color"}

@@ -423,7 +423,13 @@ def _malformed(raw: bytes, exc: Exception) -> str:
     if raw[:1] not in (b"{", b"[") and raw.lstrip()[:1] not in (b"{", b"["):
         shown = raw.strip()[:20].decode("utf-8", "replace")
         return f"expected a JSON object, found {shown!r}"
-    return "malformed JSON: " + str(exc).removeprefix("JSON is malformed: ")
+    text = str(exc).removeprefix("JSON is malformed: ")
+    if b"\n" not in raw.rstrip(b"\r\n") and "(byte " in text:
+        head, _, tail = text.rpartition("(byte ")
+        number = tail.rstrip(")")
+        if number.isdigit():
+            text = f"{head}(column {int(number) + 1})"
+    return "malformed JSON: " + text
 
 
 def _error_line(data: bytes, exc: Exception) -> int:

@@ -742,3 +742,31 @@ def group_label(key: str) -> str:
         if k == key:
             return label
     return key
+
+
+def skill_resolver(bank_paths: list[str]) -> tuple[Callable[[str, str], str | None], list[str]]:
+    """(the target skill of a scenario's turn from the banks, the problems met loading them).
+
+    `grade` output does not carry the skill; the banks do. The catalog (the given banks, the
+    user's, the built-in ones) is loaded on the first record that needs it, and a bank that
+    cannot be loaded leaves its turns' skill unknown rather than stopping the report."""
+    from pathlib import Path
+
+    state: dict[str, Any] = {}
+    problems: list[str] = []
+
+    def skill_of(scenario: str, turn: str) -> str | None:
+        if "catalog" not in state:
+            from empathy_coach.banks.catalog import Catalog
+
+            catalog = Catalog.discover([Path(p) for p in bank_paths], strict=False)
+            problems.extend(str(p) for p in catalog.errors())
+            state["catalog"] = catalog
+        try:
+            ref = state["catalog"].find_scenario(scenario)
+        except KeyError:
+            return None
+        found = ref.scenario.turn(turn)
+        return None if found is None else str(found.skill)
+
+    return skill_of, problems
