@@ -74,7 +74,9 @@ def report_command(
         sys.stdout.flush()
         return
     _write_atomically(output, text)
-    print(f"empathy-coach: wrote the class report ({report.overview.students.value:.0f} students, {report.overview.replies.value:.0f} replies) to {output}", file=sys.stderr)
+    from empathy_coach.reports.class_render import count
+
+    print(f"empathy-coach: wrote the class report ({count(report.overview.students.value, 'student')}, {count(report.overview.replies.value, 'reply', 'replies')}) to {output}", file=sys.stderr)
 
 
 def _tell_left_out(report) -> None:

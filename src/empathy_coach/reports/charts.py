@@ -117,7 +117,7 @@ def stacked(rows: Sequence[tuple[str, dict[str, int]]], groups: Sequence[tuple[s
 
 
 def heatmap(rows: Sequence[tuple[str, Sequence[float | None]]], columns: Sequence[str], cell_w: int = 84, cell_h: int = 20) -> dict:
-    left, top = 150, 46
+    left, top = 150, 50
     cells = []
     for r, (name, values) in enumerate(rows):
         for c, value in enumerate(values):
@@ -141,10 +141,21 @@ def heatmap(rows: Sequence[tuple[str, Sequence[float | None]]], columns: Sequenc
         "top": top,
         "cell_w": cell_w,
         "cell_h": cell_h,
-        "columns": [{"name": name, "x": left + i * cell_w + cell_w / 2} for i, name in enumerate(columns)],
+        "columns": [{"name": name, "x": left + i * cell_w + cell_w / 2, "lines": _wrap(name.replace("_", " "), 13)} for i, name in enumerate(columns)],
         "rows": [{"name": name, "y": top + i * cell_h + cell_h / 2} for i, (name, _) in enumerate(rows)],
         "cells": cells,
     }
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Words on lines of at most `width` characters (a longer word gets its own line), at most 3."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines[:3] or [""]
 
 
 def sparkline(values: Sequence[float | None], width: int = 64, height: int = 18, low: float = 0.0, high: float = 100.0) -> dict | None:

@@ -61,6 +61,16 @@ def _change(trend, digits: int = 1) -> str:
     return signed(trend.change, digits)
 
 
+def rq(miti) -> str:
+    from empathy_coach.reports.templating import rq as shown
+
+    return shown(miti)
+
+
+def count(n, one: str, many: str | None = None) -> str:
+    return f"{n:.0f} {one if n == 1 else (many or one + 's')}"
+
+
 def _cell(text: str) -> str:
     return md_inline(text) or " "
 
@@ -70,7 +80,7 @@ def to_markdown(report: ClassReport) -> str:
     o = report.overview
     names = [a.name for a in report.assignments]
     out = [f"# {md_inline(report.title)}", ""]
-    out.append(f"{o.students.value:.0f} students, {o.replies.value:.0f} replies, assignments: {md_inline(', '.join(names))}.")
+    out.append(f"{count(o.students.value, 'student')}, {count(o.replies.value, 'reply', 'replies')}, assignments: {md_inline(', '.join(names))}.")
     left = report.problems.unreadable + report.problems.ungraded
     if left:
         out[-1] += f" {left} records left out ({report.problems.unreadable} unreadable, {report.problems.ungraded} not graded)."
@@ -93,7 +103,7 @@ def to_markdown(report: ClassReport) -> str:
     for s in report.students:
         top = f"{md_inline(s.top_roadblock)} ({s.top_roadblock_count})" if s.top_roadblock else "none"
         out.append(
-            f"| {_cell(s.name)} | {s.replies} | {_n(s.mean_score)} | {_n(s.pass_rate, 1, ' %')} | {_n(s.miti.rq_ratio, 2)} | "
+            f"| {_cell(s.name)} | {s.replies} | {_n(s.mean_score)} | {_n(s.pass_rate, 1, ' %')} | {rq(s.miti)} | "
             f"{_n(s.miti.percent_complex, 1, ' %')} | {s.miti.band} | {top} | {_change(s.trend)} |"
         )
     out += ["", "## Hardest turns", "", "| scenario / turn | skill | replies | mean | pass rate | top roadblock |", "|---|---|---:|---:|---:|---|"]

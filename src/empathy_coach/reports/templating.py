@@ -46,6 +46,13 @@ def signed(value: float | None, digits: int = 1) -> str:
     return f"{arrow} {value:+.{digits}f}"
 
 
+def rq(miti: Any) -> str:
+    """R:Q as shown: 'reflections only' when there was no question but some reflection."""
+    if miti.rq_ratio is None:
+        return "reflections only" if miti.reflections else "n/a"
+    return f"{miti.rq_ratio:.2f}"
+
+
 @lru_cache(maxsize=1)
 def environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -61,6 +68,7 @@ def environment():
     )
     env.filters["num"] = number
     env.filters["signed"] = signed
+    env.filters["rq"] = rq
     env.filters["label"] = lambda code: (code or "").replace("_", " ")
     return env
 
