@@ -104,6 +104,34 @@ class _Graded(_Dispute):
     client: str | None = None
 
 
+class _Code(Struct):
+    code: str
+
+
+class _Kind(Struct):
+    kind: str
+
+
+class _Light(_Dispute):
+    """What every record adds to the totals; the rest (rules, texts) is decoded only for the
+    few records the report shows in full (`Reply.full`)."""
+
+    score: float | None = None
+    passed: bool = False
+    behaviour: str | None = None
+    acts: list[_Code] = field(default_factory=list)
+    roadblocks: list[_Kind] = field(default_factory=list)
+    scenario: str | None = None
+    turn: str | None = None
+    student: str | None = None
+    line: int | None = None
+    error: str | None = None
+    file: str | None = None
+    skill: str | None = None
+    assignment: str | None = None
+    client: str | None = None
+
+
 class _Result(Struct):
     acts: list[_Act] = field(default_factory=list)
     roadblocks: list[_Roadblock] = field(default_factory=list)
@@ -151,22 +179,51 @@ class Feedback(NamedTuple):
     tips: tuple[str, ...]
 
 
-class Reply(NamedTuple):
-    student: str
-    assignment: str
-    scenario: str
-    turn: str
-    skill: str | None  # None when the record does not say (resolved from the banks later)
-    score: float
-    passed: bool
-    behaviour: str
-    acts: tuple[str, ...]
-    roadblocks: tuple[str, ...]  # kinds, in order
+class Full(NamedTuple):
     text: str  # the reply (rebuilt from its coded sentences when the record does not carry it)
-    text_complete: bool  # False when rebuilt from the sentences
-    where: str  # file:line
-    dispute: str | None  # None: not disputed; "" disputed without a note
+    complete: bool  # False when rebuilt from the sentences
     feedback: Feedback
+
+
+class Reply:
+    """One usable record: what the totals need, and its full text and feedback on demand."""
+
+    __slots__ = ("student", "assignment", "scenario", "turn", "skill", "score", "passed", "behaviour", "acts", "roadblocks", "where", "dispute", "_raw", "_full")
+
+    def __init__(self, *, student: str, assignment: str, scenario: str, turn: str, skill: str | None, score: float, passed: bool,
+                 behaviour: str, acts: tuple[str, ...], roadblocks: tuple[str, ...], where: str, dispute: str | None,
+                 raw: bytes | None = None, full: Full | None = None) -> None:  # fmt: skip
+        self.student = student
+        self.assignment = assignment
+        self.scenario = scenario
+        self.turn = turn
+        self.skill = skill  # None when the record does not say (resolved from the banks later)
+        self.score = score
+        self.passed = passed
+        self.behaviour = behaviour
+        self.acts = acts
+        self.roadblocks = roadblocks  # kinds, in order
+        self.where = where  # file:line
+        self.dispute = dispute  # None: not disputed; "" disputed without a note
+        self._raw = raw
+        self._full = full
+
+    def full(self) -> Full:
+        if self._full is None:
+            try:
+                record = _FULL_DECODER.decode(self._raw)
+            except msgspec.ValidationError as exc:  # counted by its score; its rules are unreadable
+                self._full = Full(f"(the reply and feedback of {self.where} cannot be read: {_validation(exc)})", False, Feedback((), (), ()))
+                self._raw = None
+                return self._full
+            text, complete = (record.reply, True) if record.reply is not None else (_rebuilt(record.acts), False)
+            self._full = Full(text, complete, Feedback(tuple(record.rules), tuple(record.roadblocks), tuple(record.tips)))
+            self._raw = None
+        return self._full
+
+    @property
+    def text(self) -> str:
+        return self.full().text
 
 
 class BadRecord(NamedTuple):
@@ -233,7 +290,7 @@ def _first_char(handle) -> bytes:
 
 
 def _jsonl(handle, display: str, stem: str) -> Iterator[Reply | BadRecord]:
-    decoder = msgspec.json.Decoder(_Graded)
+    decoder = _LIGHT_DECODER
     number = 0
     for raw in handle:
         number += 1
@@ -251,7 +308,7 @@ def _jsonl(handle, display: str, stem: str) -> Iterator[Reply | BadRecord]:
         except RecursionError:
             yield BadRecord(where, "malformed JSON: arrays or objects nested too deeply", "unreadable")
             continue
-        yield _from_graded(record, where, stem)
+        yield _from_graded(record, where, stem, raw)
 
 
 def _json_document(handle, display: str, stem: str) -> Iterator[Reply | BadRecord]:
@@ -269,15 +326,14 @@ def _json_document(handle, display: str, stem: str) -> Iterator[Reply | BadRecor
         return
     locate = _Locator(data)
     if head.records is not None:
-        decoder = msgspec.json.Decoder(_Graded)
         for raw in head.records:
             where = f"{display}:{locate(raw)}"
             try:
-                record = decoder.decode(raw)
+                record = _LIGHT_DECODER.decode(raw)
             except msgspec.ValidationError as exc:
                 yield BadRecord(where, _validation(exc), "unreadable")
                 continue
-            yield _from_graded(record, where, stem)
+            yield _from_graded(record, where, stem, bytes(raw))
     if head.attempts is not None:
         student = head.student or stem
         day = (head.session.started_at if head.session else "")[:10]
@@ -310,7 +366,7 @@ class _Locator:
         return self.line
 
 
-def _from_graded(record: _Graded, where: str, stem: str) -> Reply | BadRecord:
+def _from_graded(record: _Light, where: str, stem: str, raw: bytes) -> Reply | BadRecord:
     if record.error is not None:
         origin = f" ({record.file}:{record.line})" if record.file and record.line else ""
         return BadRecord(where, f"not graded{origin}: {record.error}", "ungraded")
@@ -321,7 +377,6 @@ def _from_graded(record: _Graded, where: str, stem: str) -> Reply | BadRecord:
         scenario, turn = "(generic rubric)", "-"
     else:
         scenario, turn = record.scenario or "(no scenario)", record.turn or "-"
-    text, complete = (record.reply, True) if record.reply is not None else (_rebuilt(record.acts), False)
     return Reply(
         student=record.student or "(unnamed)",
         assignment=record.assignment or stem,
@@ -333,11 +388,9 @@ def _from_graded(record: _Graded, where: str, stem: str) -> Reply | BadRecord:
         behaviour=record.behaviour,
         acts=tuple(a.code for a in record.acts) or (record.behaviour,),
         roadblocks=tuple(r.kind for r in record.roadblocks),
-        text=text,
-        text_complete=complete,
         where=where,
         dispute=_dispute(record),
-        feedback=Feedback(tuple(record.rules), tuple(record.roadblocks), tuple(record.tips)),
+        raw=raw,
     )
 
 
@@ -354,11 +407,9 @@ def _from_attempt(attempt: _Attempt, where: str, student: str, assignment: str) 
         behaviour=attempt.behaviour,
         acts=tuple(a.code for a in result.acts) or (attempt.behaviour,),
         roadblocks=tuple(r.kind for r in result.roadblocks),
-        text=attempt.reply,
-        text_complete=True,
         where=where,
         dispute=_dispute(attempt),
-        feedback=Feedback(tuple(result.rules), tuple(result.roadblocks), tuple(result.tips)),
+        full=Full(attempt.reply, True, Feedback(tuple(result.rules), tuple(result.roadblocks), tuple(result.tips))),
     )
 
 
@@ -379,6 +430,8 @@ def _rebuilt(acts: list[_Act]) -> str:
 
 
 def _dispute(record: _Dispute) -> str | None:
+    if record.flag is None and record.flagged is None and record.flags is None and record.flag_note is None:
+        return None
     notes: list[str] = []
     disputed = False
     for value in (record.flag, record.flagged, record.flag_note):
@@ -442,6 +495,10 @@ def _error_line(data: bytes, exc: Exception) -> int:
         except ValueError:
             pass
     return 1
+
+
+_LIGHT_DECODER = msgspec.json.Decoder(_Light)
+_FULL_DECODER = msgspec.json.Decoder(_Graded)
 
 
 def size(path: str) -> int:

@@ -266,15 +266,32 @@ class _Totals:
         self.n = 0
         self.total = 0.0
         self.passes = 0
-        self.behaviours: Counter[str] = Counter()
-        self.acts: Counter[str] = Counter()
+        self.behaviours: dict[str, int] = {}
+        self.acts: dict[str, int] = {}
 
     def add(self, reply: Reply) -> None:
         self.n += 1
         self.total += reply.score
         self.passes += reply.passed
-        self.behaviours[reply.behaviour] += 1
-        self.acts.update(reply.acts)
+        behaviours, acts = self.behaviours, self.acts
+        behaviours[reply.behaviour] = behaviours.get(reply.behaviour, 0) + 1
+        for code in reply.acts:
+            acts[code] = acts.get(code, 0) + 1
+
+    def merge(self, other: _Totals) -> None:
+        self.n += other.n
+        self.total += other.total
+        self.passes += other.passes
+        for mine, theirs in ((self.behaviours, other.behaviours), (self.acts, other.acts)):
+            for code, n in theirs.items():
+                mine[code] = mine.get(code, 0) + n
+
+    @classmethod
+    def sum(cls, parts: Iterable[_Totals]) -> _Totals:
+        out = cls()
+        for part in parts:
+            out.merge(part)
+        return out
 
     def mean(self) -> float | None:
         return round(self.total / self.n, 1) if self.n else None
@@ -307,7 +324,6 @@ class _Student:
     __slots__ = ("totals", "roadblocks", "assignments", "skills", "worst", "disputed")
 
     def __init__(self) -> None:
-        self.totals = _Totals()
         self.roadblocks: Counter[str] = Counter()
         self.assignments: dict[str, _Totals] = {}  # for the trend and the band per assignment
         self.skills: dict[str, _Small] = {}
@@ -336,7 +352,7 @@ class Accumulator:
         self.assignment_students: dict[str, set[str]] = {}
         self.assignment_roadblocks: dict[str, Counter[str]] = {}
         self.assignment_skills: dict[str, dict[str, _Small]] = {}
-        self.total = _Totals()
+        self.total = _Totals()  # summed from the assignments' totals in report()
         self.students: dict[str, _Student] = {}
         self.turns: dict[tuple[str, str], _Turn] = {}
         self.roadblock_replies: Counter[str] = Counter()
@@ -381,13 +397,11 @@ class Accumulator:
             self.assignment_skills[assignment] = {}
         totals.add(reply)
         self.assignment_students[assignment].add(reply.student)
-        self.total.add(reply)
         self.assignment_skills[assignment].setdefault(skill, _Small()).add(reply)
 
         student = self.students.get(reply.student)
         if student is None:
             student = self.students[reply.student] = _Student()
-        student.totals.add(reply)
         student.assignments.setdefault(assignment, _Totals()).add(reply)
         student.skills.setdefault(skill, _Small()).add(reply)
         kinds = set(reply.roadblocks)
@@ -425,6 +439,8 @@ class Accumulator:
     # -- output
 
     def report(self, title: str, inputs: list[str]) -> ClassReport:
+        self.skill_names = _skill_names(self)
+        self.total = _Totals.sum(self.assignments.values())
         names = list(self.assignments)
         assignments = [self._assignment(name) for name in names]
         students = sorted((self._student(name, s, names) for name, s in self.students.items()), key=lambda r: (r.mean_score, r.pass_rate, r.name))
@@ -494,11 +510,11 @@ class Accumulator:
         )
 
     def _student(self, name: str, student: _Student, assignments: list[str]) -> StudentRow:
-        totals = student.totals
+        totals = _Totals.sum(student.assignments.values())
         top = student.roadblocks.most_common(1)
         skills = {}
         mastered = []
-        for skill in _skill_names(self):
+        for skill in self.skill_names:
             small = student.skills.get(skill)
             skills[skill] = small.mean() if small else None
             if small and small.n >= MIN_MASTERY_REPLIES and small.total / small.n >= MASTERY_SCORE:
@@ -571,7 +587,7 @@ class Accumulator:
 
     def _skills(self, students: list[StudentRow], assignments: list[str]) -> list[SkillRow]:
         rows = []
-        for skill in _skill_names(self):
+        for skill in self.skill_names:
             small = _Small()
             learners = 0
             eligible = 0
@@ -663,8 +679,9 @@ def _miti(totals: _Totals, min_replies: int) -> Miti:
 def _shown(reply: Reply) -> ReplyShown:
     from empathy_coach.reports.evidence import segments
 
-    fb = reply.feedback
-    evidence = segments(reply.text, fb.rules, fb.roadblocks)
+    full = reply.full()
+    fb = full.feedback
+    evidence = segments(full.text, fb.rules, fb.roadblocks)
     missed = [f"{r.id}: {r.message}" for r in fb.rules if r.points < r.max_points or not r.passed]
     roadblocks = [f"{r.kind}: “{r.text}”" for r in fb.roadblocks]
     return ReplyShown(
@@ -675,8 +692,8 @@ def _shown(reply: Reply) -> ReplyShown:
         score=reply.score,
         passed=reply.passed,
         behaviour=reply.behaviour,
-        text=reply.text,
-        text_complete=reply.text_complete,
+        text=full.text,
+        text_complete=full.complete,
         evidence=[Evidence(s[0], s[1], list(s[2])) for s in evidence],
         feedback=Feedback(missed=missed, tips=list(fb.tips), roadblocks=roadblocks),
         where=reply.where,
@@ -725,7 +742,7 @@ def build(inputs: list[str], *, title: str = "Class report", skill_of: Callable[
             acc.bad(BadRecord(str(exc).split(": ", 1)[0], str(exc).split(": ", 1)[-1], "unreadable"))
     if not files:
         raise NothingUsable(["no input: name .jsonl or .json files (or folders of them)"])
-    if acc.total.n == 0:
+    if not any(t.n for t in acc.assignments.values()):
         reasons = unreadable_files + [f"{loc.where}: {loc.message}" for loc in acc.shown[:5]]
         if not reasons:
             reasons = ["the inputs hold no record"]

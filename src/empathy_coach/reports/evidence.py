@@ -40,22 +40,7 @@ def _points(value: float) -> str:
 def segments(reply: str, rules: Sequence[Any], roadblocks: Sequence[Any] = ()) -> list[Segment]:
     """The reply cut into runs of characters that share one effect and the same reasons."""
     n = len(reply)
-    credit = [False] * n
-    cost = [False] * n
-    reasons: list[list[str] | None] = [None] * n
-
-    def mark(start: int, end: int, earned: bool, why: str) -> None:
-        for i in range(max(start, 0), min(end, n)):
-            if earned:
-                credit[i] = True
-            else:
-                cost[i] = True
-            bucket = reasons[i]
-            if bucket is None:
-                reasons[i] = [why]
-            elif why not in bucket:
-                bucket.append(why)
-
+    marks: list[tuple[int, int, bool, str]] = []  # (start, end, earned, why), clipped to the reply
     for rule in rules:
         spans = getattr(rule, "spans", None) or ()
         if not spans:
@@ -63,23 +48,25 @@ def segments(reply: str, rules: Sequence[Any], roadblocks: Sequence[Any] = ()) -
         earned = (getattr(rule, "points", 0.0) or 0.0) > 0
         why = f"{rule.id}: {_points(rule.points)} of {_points(rule.max_points)} points"
         for span in spans:
-            mark(span.start, span.end, earned, why)
+            start, end = max(span.start, 0), min(span.end, n)
+            if start < end:
+                marks.append((start, end, earned, why))
     for finding in roadblocks:
-        mark(finding.start, finding.end, False, f"roadblock: {finding.kind}")
-
-    def effect(i: int) -> Effect | None:
-        if credit[i] and cost[i]:
-            return "both"
-        if credit[i]:
-            return "credit"
-        if cost[i]:
-            return "cost"
-        return None
-
+        start, end = max(finding.start, 0), min(finding.end, n)
+        if start < end:
+            marks.append((start, end, False, f"roadblock: {finding.kind}"))
+    if not marks:
+        return [Segment(reply, None, ())] if reply else []
+    cuts = sorted({0, n, *(m[0] for m in marks), *(m[1] for m in marks)})
     out: list[Segment] = []
-    start = 0
-    for i in range(1, n + 1):
-        if i == n or effect(i) != effect(start) or reasons[i] != reasons[start]:
-            out.append(Segment(reply[start:i], effect(start), tuple(reasons[start] or ())))
-            start = i
+    for start, end in zip(cuts, cuts[1:]):
+        covering = [m for m in marks if m[0] <= start and end <= m[1]]
+        credit = any(m[2] for m in covering)
+        cost = any(not m[2] for m in covering)
+        effect: Effect | None = "both" if credit and cost else "credit" if credit else "cost" if cost else None
+        reasons = tuple(dict.fromkeys(m[3] for m in covering))
+        if out and out[-1].effect == effect and out[-1].reasons == reasons:
+            out[-1] = Segment(out[-1].text + reply[start:end], effect, reasons)
+        else:
+            out.append(Segment(reply[start:end], effect, reasons))
     return out

@@ -21,7 +21,7 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 
 
 def _finalize(value: Any) -> Any:
-    if isinstance(value, str) and not hasattr(value, "__html__"):
+    if type(value) is str and (_UNSAFE.search(value) or "\r" in value):
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         return _UNSAFE.sub("\ufffd", value)
     return value
