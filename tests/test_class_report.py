@@ -250,6 +250,7 @@ def test_every_format_has_a_renderer():
     from empathy_coach.reports.class_render import RENDERERS
 
     assert set(RENDERERS) == {f.value for f in ReportFormat}
+    assert all(callable(render) for render in RENDERERS.values())
 
 
 def test_reports_layer_imports_neither_typer_nor_rich():

@@ -67,13 +67,14 @@ def report_command(
         raise typer.Exit(EXIT_INPUT) from None
     for problem in bank_problems[:SHOWN_PROBLEMS]:
         print(f"empathy-coach: note: a bank could not be read, its turns' skill is unknown: {problem}", file=sys.stderr)
-    text = RENDERERS[fmt.value](report)
+    pieces = RENDERERS[fmt.value](report)
     _tell_left_out(report)
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
-    _write_atomically(output, text)
+    _write_atomically(output, pieces)
     from empathy_coach.reports.class_render import count
 
     print(f"empathy-coach: wrote the class report ({count(report.overview.students.value, 'student')}, {count(report.overview.replies.value, 'reply', 'replies')}) to {output}", file=sys.stderr)
@@ -106,7 +107,7 @@ def _refuse_input_as_output(output: Path, files: list[str]) -> None:
             continue
 
 
-def _write_atomically(output: Path, text: str) -> None:
+def _write_atomically(output: Path, pieces) -> None:
     import tempfile
 
     folder = output.parent if str(output.parent) else Path(".")
@@ -116,7 +117,8 @@ def _write_atomically(output: Path, text: str) -> None:
         raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            for piece in pieces:
+                handle.write(piece)
         os.replace(temporary, output)
     except OSError as exc:
         try:

@@ -192,7 +192,7 @@ class Reply:
 
     def __init__(self, *, student: str, assignment: str, scenario: str, turn: str, skill: str | None, score: float, passed: bool,
                  behaviour: str, acts: tuple[str, ...], roadblocks: tuple[str, ...], where: str, dispute: str | None,
-                 raw: bytes | None = None, full: Full | None = None) -> None:  # fmt: skip
+                 raw: bytes | tuple[str, int, int] | None = None, full: Full | None = None) -> None:  # fmt: skip
         self.student = student
         self.assignment = assignment
         self.scenario = scenario
@@ -210,10 +210,19 @@ class Reply:
 
     def full(self) -> Full:
         if self._full is None:
+            raw = self._raw
             try:
-                record = _FULL_DECODER.decode(self._raw)
+                if isinstance(raw, tuple):  # (path, offset, length): read the line again
+                    with open(raw[0], "rb") as handle:
+                        handle.seek(raw[1])
+                        raw = handle.read(raw[2])
+                record = _FULL_DECODER.decode(raw)
             except msgspec.ValidationError as exc:  # counted by its score; its rules are unreadable
                 self._full = Full(f"(the reply and feedback of {self.where} cannot be read: {_validation(exc)})", False, Feedback((), (), ()))
+                self._raw = None
+                return self._full
+            except (OSError, msgspec.DecodeError) as exc:
+                self._full = Full(f"(the reply and feedback of {self.where} cannot be read again: {exc})", False, Feedback((), (), ()))
                 self._raw = None
                 return self._full
             text, complete = (record.reply, True) if record.reply is not None else (_rebuilt(record.acts), False)
@@ -262,7 +271,7 @@ def read(path: str, stdin: Any = None) -> Iterator[Reply | BadRecord]:
     display = STDIN_NAME if path == "-" else path
     stem = "stdin" if path == "-" else Path(path).name.rsplit(".", 1)[0] or Path(path).name
     if path == "-":
-        yield from _jsonl(stdin, display, stem)
+        yield from _jsonl(stdin, display, stem, None)
         return
     try:
         handle = open(path, "rb")
@@ -276,7 +285,7 @@ def read(path: str, stdin: Any = None) -> Iterator[Reply | BadRecord]:
         if path.lower().endswith(".json") and first == b"{":
             yield from _json_document(handle, display, stem)
         else:
-            yield from _jsonl(handle, display, stem)
+            yield from _jsonl(handle, display, stem, path)
 
 
 def _first_char(handle) -> bytes:
@@ -289,11 +298,16 @@ def _first_char(handle) -> bytes:
             return stripped[:1]
 
 
-def _jsonl(handle, display: str, stem: str) -> Iterator[Reply | BadRecord]:
+def _jsonl(handle, display: str, stem: str, path: str | None) -> Iterator[Reply | BadRecord]:
+    """Line by line. A Reply from a file keeps where its line is (offset, length), not its bytes:
+    the few the report shows in full are read again (`Reply.full`)."""
     decoder = _LIGHT_DECODER
     number = 0
+    offset = 0
     for raw in handle:
         number += 1
+        start = offset
+        offset += len(raw)
         if not raw.strip():
             continue
         where = f"{display}:{number}"
@@ -308,7 +322,7 @@ def _jsonl(handle, display: str, stem: str) -> Iterator[Reply | BadRecord]:
         except RecursionError:
             yield BadRecord(where, "malformed JSON: arrays or objects nested too deeply", "unreadable")
             continue
-        yield _from_graded(record, where, stem, raw)
+        yield _from_graded(record, where, stem, raw if path is None else (path, start, len(raw)))
 
 
 def _json_document(handle, display: str, stem: str) -> Iterator[Reply | BadRecord]:
@@ -366,7 +380,7 @@ class _Locator:
         return self.line
 
 
-def _from_graded(record: _Light, where: str, stem: str, raw: bytes) -> Reply | BadRecord:
+def _from_graded(record: _Light, where: str, stem: str, raw: bytes | tuple[str, int, int]) -> Reply | BadRecord:
     if record.error is not None:
         origin = f" ({record.file}:{record.line})" if record.file and record.line else ""
         return BadRecord(where, f"not graded{origin}: {record.error}", "ungraded")

@@ -7,6 +7,8 @@ Content-Security-Policy allows no network request and no script but ours (by has
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from empathy_coach.reports.class_report import BEHAVIOUR_GROUPS, ClassReport
 from empathy_coach.reports.transcript import md_inline, md_quote
 
@@ -16,21 +18,39 @@ MD_TURNS = 10  # hardest turns in the Markdown
 def to_json(report: ClassReport) -> str:
     import msgspec
 
-    return msgspec.json.format(msgspec.json.encode(report), indent=2).decode() + "\n"
+    return msgspec.json.format(msgspec.json.encode(report), indent=2).decode() + "\n"  # 2 copies at most alive
+
+
+def stream_json(report: ClassReport) -> Iterator[str]:
+    """The JSON in 1 MB pieces: the formatted bytes are held once, never also as one string."""
+    import codecs
+
+    import msgspec
+
+    data = msgspec.json.format(msgspec.json.encode(report), indent=2)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 1 << 20
+    for start in range(0, len(data), step):
+        yield decoder.decode(data[start : start + step])
+    yield decoder.decode(b"", final=True) + "\n"
 
 
 def to_html(report: ClassReport) -> str:
+    return "".join(stream_html(report))
+
+
+def stream_html(report: ClassReport) -> Iterator[str]:
     from markupsafe import Markup
 
     from empathy_coach._version import __version__
     from empathy_coach.reports import charts
-    from empathy_coach.reports.templating import asset, csp_hash, render
+    from empathy_coach.reports.templating import asset, csp_hash, stream
 
     script = asset("class_report.js")
     names = [a.name for a in report.assignments]
     groups = [(key, label) for key, label, _ in BEHAVIOUR_GROUPS]
     skills = [k.skill for k in report.skills]
-    return render(
+    return stream(
         "class_report.html.j2",
         r=report,
         names=names,
@@ -120,4 +140,5 @@ def to_markdown(report: ClassReport) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-RENDERERS = {"html": to_html, "md": to_markdown, "json": to_json}
+#: Each format as pieces of text to write in order.
+RENDERERS = {"html": stream_html, "md": lambda report: iter([to_markdown(report)]), "json": stream_json}

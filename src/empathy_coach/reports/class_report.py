@@ -349,7 +349,6 @@ class Accumulator:
     def __init__(self, skill_of: Callable[[str, str], str | None] | None = None) -> None:
         self.skill_of = skill_of
         self.assignments: dict[str, _Totals] = {}
-        self.assignment_students: dict[str, set[str]] = {}
         self.assignment_roadblocks: dict[str, Counter[str]] = {}
         self.assignment_skills: dict[str, dict[str, _Small]] = {}
         self.total = _Totals()  # summed from the assignments' totals in report()
@@ -392,18 +391,19 @@ class Accumulator:
         totals = self.assignments.get(assignment)
         if totals is None:
             totals = self.assignments[assignment] = _Totals()
-            self.assignment_students[assignment] = set()
             self.assignment_roadblocks[assignment] = Counter()
             self.assignment_skills[assignment] = {}
         totals.add(reply)
-        self.assignment_students[assignment].add(reply.student)
-        self.assignment_skills[assignment].setdefault(skill, _Small()).add(reply)
+        _small(self.assignment_skills[assignment], skill).add(reply)
 
         student = self.students.get(reply.student)
         if student is None:
             student = self.students[reply.student] = _Student()
-        student.assignments.setdefault(assignment, _Totals()).add(reply)
-        student.skills.setdefault(skill, _Small()).add(reply)
+        mine = student.assignments.get(assignment)
+        if mine is None:
+            mine = student.assignments[assignment] = _Totals()
+        mine.add(reply)
+        _small(student.skills, skill).add(reply)
         kinds = set(reply.roadblocks)
         for kind in kinds:
             student.roadblocks[kind] += 1
@@ -480,7 +480,7 @@ class Accumulator:
             mix[_GROUP_OF.get(code, "other")] += n
         return AssignmentFigures(
             name=name,
-            students=len(self.assignment_students[name]),
+            students=sum(1 for st in self.students.values() if name in st.assignments),
             replies=totals.n,
             mean_score=totals.mean(),
             pass_rate=totals.pass_rate(),
@@ -637,6 +637,13 @@ class Accumulator:
         return rows
 
 
+def _small(table: dict[str, _Small], key: str) -> _Small:
+    found = table.get(key)
+    if found is None:
+        found = table[key] = _Small()
+    return found
+
+
 def _skill_names(acc: Accumulator) -> list[str]:
     seen = {skill for st in acc.students.values() for skill in st.skills}
     ordered = [s for s in SKILL_ORDER if s in seen]
@@ -727,9 +734,28 @@ class NothingUsable(Exception):
 
 def build(inputs: list[str], *, title: str = "Class report", skill_of: Callable[[str, str], str | None] | None = None, stdin: Any = None) -> ClassReport:
     """Read every input and compute the report. Raises NothingUsable when no record was usable."""
+    import gc
+
     files = expand(inputs)
     acc = Accumulator(skill_of)
-    unreadable_files: list[str] = []
+    # Streaming allocates and frees a record at a time and builds no cycle: the cyclic
+    # collector's passes over the growing totals would only cost time (about a quarter of it).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _read_all(files, acc, stdin)
+    finally:
+        if collecting:
+            gc.enable()
+    if not files:
+        raise NothingUsable(["no input: name .jsonl or .json files (or folders of them)"])
+    if not any(t.n for t in acc.assignments.values()):
+        reasons = [f"{loc.where}: {loc.message}" for loc in acc.shown[:5]] or ["the inputs hold no record"]
+        raise NothingUsable(reasons)
+    return acc.report(title, files)
+
+
+def _read_all(files: list[str], acc: Accumulator, stdin: Any) -> None:
     for path in files:
         try:
             for item in read(path, stdin):
@@ -738,16 +764,8 @@ def build(inputs: list[str], *, title: str = "Class report", skill_of: Callable[
                 else:
                     acc.add(item)
         except Unreadable as exc:
-            unreadable_files.append(str(exc))
-            acc.bad(BadRecord(str(exc).split(": ", 1)[0], str(exc).split(": ", 1)[-1], "unreadable"))
-    if not files:
-        raise NothingUsable(["no input: name .jsonl or .json files (or folders of them)"])
-    if not any(t.n for t in acc.assignments.values()):
-        reasons = unreadable_files + [f"{loc.where}: {loc.message}" for loc in acc.shown[:5]]
-        if not reasons:
-            reasons = ["the inputs hold no record"]
-        raise NothingUsable(reasons)
-    return acc.report(title, files)
+            where, _, why = str(exc).partition(": ")
+            acc.bad(BadRecord(where, why, "unreadable"))
 
 
 def behaviour_label(code: str) -> str:

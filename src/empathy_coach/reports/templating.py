@@ -84,3 +84,9 @@ def csp_hash(script: str) -> str:
 
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
+
+
+def stream(template: str, **context: Any):
+    """The rendered template in pieces, to write as they come (a large class's page is never
+    held whole in memory)."""
+    return environment().get_template(template).generate(**context)
