@@ -21,7 +21,9 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 
 
 def _finalize(value: Any) -> Any:
-    if type(value) is str and (_UNSAFE.search(value) or "\r" in value):
+    # isprintable() is one C pass and true for almost every value: the regex runs only on the rest
+    # (text with a newline, a control character or a format character such as a bidi override).
+    if type(value) is str and not value.isprintable() and (_UNSAFE.search(value) or "\r" in value):
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         return _UNSAFE.sub("\ufffd", value)
     return value
