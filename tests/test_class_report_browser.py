@@ -165,3 +165,15 @@ def test_a_screenshot_is_kept_as_an_artefact(page, tmp_path):
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1280, 2000)
     assert len(data) > 20_000  # a page with content, not a blank image
+
+
+def test_it_prints_on_a4(page, tmp_path):
+    import re
+
+    pdf = tmp_path / "class.pdf"
+    run = _browser("--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri(), tmp_path=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    data = pdf.read_bytes()
+    boxes = {tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)}
+    assert boxes == {(0, 0, 595, 842)}  # A4 in points, every page
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) >= 2

@@ -68,7 +68,7 @@ def environment():
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["num"] = number
+    env.filters["num"] = lambda value, digits=1, suffix="": number(value, digits, suffix.replace(" ", "\u00a0"))  # "42.9 %" never breaks
     env.filters["signed"] = signed
     env.filters["rq"] = rq
     env.filters["label"] = lambda code: (code or "").replace("_", " ")
