@@ -264,3 +264,59 @@ def test_reports_layer_imports_neither_typer_nor_rich():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- real drill exports, control characters, an output among the inputs ---------------------------
+
+
+def test_a_real_drill_export_reads_back(isolated_home, tmp_path):
+    from empathy_coach import score_reply
+    from empathy_coach.store import open_store
+
+    client = "I'm exhausted and nobody cares."
+    good = score_reply("You sound worn out, and it feels like nobody notices.", client=client)
+    bad = score_reply("You should just go to bed earlier.", client=client)
+    with open_store() as store:
+        session = store.start_session(banks=["core"])
+        for result, reply, skill in ((good, "You sound worn out, and it feels like nobody notices.", "reflect_feeling"), (bad, "You should just go to bed earlier.", "reflect_content")):
+            store.record_attempt(session, scenario_id="work", turn_id="t1", skill=skill, tags=[], client=client, reply=reply, result=result)
+        store.finish_session(session)
+    export = tmp_path / "erin.json"
+    made = runner.invoke(app, ["export", "last", "--format", "json", "-o", str(export)])
+    assert made.exit_code == 0, made.output
+    out = invoke(str(export), "-f", "json")
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert [s["name"] for s in data["students"]] == ["erin"]  # the file's name
+    assert data["overview"]["replies"]["value"] == 2
+    assert data["overview"]["mean_score"]["value"] == round((good.score + bad.score) / 2, 1)
+    assert {k["skill"] for k in data["skills"]} == {"reflect_feeling", "reflect_content"}  # carried by the export
+    worst = data["students"][0]["worst"][0]
+    assert worst["text"] == "You should just go to bed earlier." and worst["text_complete"] is True
+    assert any("advising" in r for r in worst["feedback"]["roadblocks"])
+
+
+def test_control_and_bidi_characters_never_reach_the_page(tmp_path):
+    record = json.loads((DATA / "week1.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    record["student"] = "eve\u202egnp.exe\x1b[31m"
+    record["reply"] = "You sound\x07 tired\r\nand alone."
+    source = tmp_path / "odd.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = invoke(str(source))
+    assert result.exit_code == 0, result.output
+    page = result.stdout
+    assert "\u202e" not in page and "\x1b" not in page and "\x07" not in page and "\r" not in page
+    assert "eve\ufffdgnp.exe\ufffd[31m" in page
+    assert "You sound\ufffd tired\nand alone." in page
+
+
+def test_a_json_output_inside_an_input_folder_is_refused(tmp_path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / "week1.jsonl").write_bytes((DATA / "week1.jsonl").read_bytes())
+    result = invoke(str(folder), "-o", str(folder / "class.json"))
+    assert result.exit_code == 2
+    assert "inside the input folder" in result.stderr
+    assert not (folder / "class.json").exists()
+    fine = invoke(str(folder), "-o", str(folder / "class.html"))  # not an input kind: allowed
+    assert fine.exit_code == 0, fine.output

@@ -55,7 +55,7 @@ def report_command(
         fmt = _SUFFIX_FORMAT.get(output.suffix.lower(), ReportFormat.html) if output is not None else ReportFormat.html
     files = expand(inputs)
     if output is not None and str(output) != "-":
-        _refuse_input_as_output(output, files)
+        _refuse_input_as_output(output, inputs, files)
     skill_of, bank_problems = skill_resolver([str(p) for p in bank or []])
     stdin = sys.stdin.buffer if "-" in files else None
     try:
@@ -94,7 +94,14 @@ def _tell_left_out(report) -> None:
         print(f"  ... and {left - SHOWN_PROBLEMS} more (listed in the report)", file=sys.stderr)
 
 
-def _refuse_input_as_output(output: Path, files: list[str]) -> None:
+def _refuse_input_as_output(output: Path, given: list[str], files: list[str]) -> None:
+    from empathy_coach.reports.class_input import SUFFIXES
+
+    target = Path(os.path.realpath(output))
+    if target.suffix.lower() in SUFFIXES:
+        for name in given:
+            if name != "-" and Path(name).is_dir() and Path(os.path.realpath(name)) in target.parents:
+                raise UsageError(f"--output {output}: is inside the input folder {name} and would be read as results next time; write the report elsewhere")
     if not output.exists():
         return
     for name in files:
