@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from empathy_coach.cli import app
-from empathy_coach.reports.class_report import BEHAVIOUR_GROUPS, build, skill_resolver
+from empathy_coach.reports.class_report import BEHAVIOUR_GROUPS, BankLookup, build
 
 DATA = Path(__file__).parent / "data" / "class"
 INPUTS = [str(DATA / "week1.jsonl"), str(DATA / "week2.jsonl"), str(DATA / "dana.json")]
@@ -29,9 +29,9 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def report():
-    skill_of, problems = skill_resolver([str(DATA / "bank.yaml")])
-    built = build(INPUTS, skill_of=skill_of)
-    assert not problems
+    banks = BankLookup([str(DATA / "bank.yaml")])
+    built = build(INPUTS, skill_of=banks.skill, title_of=banks.title)
+    assert not banks.problems
     return built
 
 
@@ -120,6 +120,7 @@ def test_turns_and_scenarios_hardest_first(report):
     exam = report.turns[0]
     assert (exam.replies, exam.students, exam.mean_score, exam.pass_rate) == (4, 3, 57.5, 50.0)
     assert exam.skill == "reflect_content"
+    assert exam.title == "Exam worry" and report.scenarios[0].title == "Exam worry"  # from the bank
     assert exam.behaviour_mix == {"closed_question": 1, "open_question": 1, "simple_reflection": 2}
     assert (exam.top_roadblock, exam.top_roadblock_count) == ("advising", 1)  # a tie with questioning: by name
     assert exam.example.text == "Shouldn't you start studying tonight?" and exam.example.student == "ben"

@@ -47,7 +47,7 @@ def report_command(
     """
     from empathy_coach.reports.class_input import expand
     from empathy_coach.reports.class_render import RENDERERS
-    from empathy_coach.reports.class_report import NothingUsable, build, skill_resolver
+    from empathy_coach.reports.class_report import BankLookup, NothingUsable, build
 
     if any(given == "" for given in inputs):
         raise UsageError("INPUT: expected a file, folder or '-' for standard input, found an empty path ('')")
@@ -56,16 +56,16 @@ def report_command(
     files = expand(inputs)
     if output is not None and str(output) != "-":
         _refuse_input_as_output(output, inputs, files)
-    skill_of, bank_problems = skill_resolver([str(p) for p in bank or []])
+    banks = BankLookup([str(p) for p in bank or []])
     stdin = sys.stdin.buffer if "-" in files else None
     try:
-        report = build(inputs, title=title, skill_of=skill_of, stdin=stdin)
+        report = build(inputs, title=title, skill_of=banks.skill, title_of=banks.title, stdin=stdin)
     except NothingUsable as exc:
         print("empathy-coach: report: no usable record in the inputs:", file=sys.stderr)
         for problem in exc.problems[:SHOWN_PROBLEMS]:
             print(f"  {problem}", file=sys.stderr)
         raise typer.Exit(EXIT_INPUT) from None
-    for problem in bank_problems[:SHOWN_PROBLEMS]:
+    for problem in banks.problems[:SHOWN_PROBLEMS]:
         print(f"empathy-coach: note: a bank could not be read, its turns' skill is unknown: {problem}", file=sys.stderr)
     pieces = RENDERERS[fmt.value](report)
     _tell_left_out(report)

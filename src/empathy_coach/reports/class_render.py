@@ -129,7 +129,8 @@ def to_markdown(report: ClassReport) -> str:
     out += ["", "## Hardest turns", "", "| scenario / turn | skill | replies | mean | pass rate | top roadblock |", "|---|---|---:|---:|---:|---|"]
     for t in report.turns[:MD_TURNS]:
         top = f"{md_inline(t.top_roadblock)} ({t.top_roadblock_count} of {t.replies})" if t.top_roadblock else "none"
-        out.append(f"| {_cell(t.scenario)} / {_cell(t.turn)} | {md_inline(t.skill.replace('_', ' '))} | {t.replies} | {_n(t.mean_score)} | {_n(t.pass_rate, 1, ' %')} | {top} |")
+        named = f" ({md_inline(t.title)})" if t.title else ""
+        out.append(f"| {_cell(t.scenario)} / {_cell(t.turn)}{named} | {md_inline(t.skill.replace('_', ' '))} | {t.replies} | {_n(t.mean_score)} | {_n(t.pass_rate, 1, ' %')} | {top} |")
     examples = [t for t in report.turns[:MD_TURNS] if t.example]
     if examples:
         out += ["", "Example replies with the top roadblock:", ""]

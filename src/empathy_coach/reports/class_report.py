@@ -177,6 +177,7 @@ class Example(Struct, kw_only=True):
 
 class TurnRow(Struct, kw_only=True):
     scenario: str
+    title: str | None  # the scenario's title, from the banks
     turn: str
     skill: str
     replies: int
@@ -191,6 +192,7 @@ class TurnRow(Struct, kw_only=True):
 
 class ScenarioRow(Struct, kw_only=True):
     scenario: str
+    title: str | None  # from the banks
     turns: int
     replies: int
     mean_score: float
@@ -346,8 +348,9 @@ class _Turn:
 class Accumulator:
     """Add replies one at a time; `report()` gives the figures."""
 
-    def __init__(self, skill_of: Callable[[str, str], str | None] | None = None) -> None:
+    def __init__(self, skill_of: Callable[[str, str], str | None] | None = None, title_of: Callable[[str], str | None] | None = None) -> None:
         self.skill_of = skill_of
+        self.title_of = title_of
         self.assignments: dict[str, _Totals] = {}
         self.assignment_roadblocks: dict[str, Counter[str]] = {}
         self.assignment_skills: dict[str, dict[str, _Small]] = {}
@@ -374,6 +377,9 @@ class Accumulator:
             self.unreadable += 1
         if len(self.shown) < BAD_SHOWN:
             self.shown.append(Location(record.where, record.message, record.kind))
+
+    def _title(self, scenario: str) -> str | None:
+        return self.title_of(scenario) if self.title_of else None
 
     def _skill(self, reply: Reply) -> str:
         if reply.skill:
@@ -540,6 +546,7 @@ class Accumulator:
         example = turn.examples.get(top[0]) if top else None
         return TurnRow(
             scenario=key[0],
+            title=self._title(key[0]),
             turn=key[1],
             skill=turn.skill,
             replies=turn.small.n,
@@ -573,6 +580,7 @@ class Accumulator:
             rows.append(
                 ScenarioRow(
                     scenario=scenario,
+                    title=self._title(scenario),
                     turns=len(items),
                     replies=n,
                     mean_score=round(total / n, 1),
@@ -732,12 +740,19 @@ class NothingUsable(Exception):
         self.problems = problems
 
 
-def build(inputs: list[str], *, title: str = "Class report", skill_of: Callable[[str, str], str | None] | None = None, stdin: Any = None) -> ClassReport:
+def build(
+    inputs: list[str],
+    *,
+    title: str = "Class report",
+    skill_of: Callable[[str, str], str | None] | None = None,
+    title_of: Callable[[str], str | None] | None = None,
+    stdin: Any = None,
+) -> ClassReport:
     """Read every input and compute the report. Raises NothingUsable when no record was usable."""
     import gc
 
     files = expand(inputs)
-    acc = Accumulator(skill_of)
+    acc = Accumulator(skill_of, title_of)
     # Streaming allocates and frees a record at a time and builds no cycle: the cyclic
     # collector's passes over the growing totals would only cost time (about a quarter of it).
     collecting = gc.isenabled()
@@ -780,28 +795,42 @@ def group_label(key: str) -> str:
 
 
 def skill_resolver(bank_paths: list[str]) -> tuple[Callable[[str, str], str | None], list[str]]:
-    """(the target skill of a scenario's turn from the banks, the problems met loading them).
+    """(the target skill of a scenario's turn, the problems met loading the banks): see `BankLookup`."""
+    lookup = BankLookup(bank_paths)
+    return lookup.skill, lookup.problems
 
-    `grade` output does not carry the skill; the banks do. The catalog (the given banks, the
-    user's, the built-in ones) is loaded on the first record that needs it, and a bank that
-    cannot be loaded leaves its turns' skill unknown rather than stopping the report."""
-    from pathlib import Path
 
-    state: dict[str, Any] = {}
-    problems: list[str] = []
+class BankLookup:
+    """What `grade` output does not carry and the banks know: each turn's target skill and each
+    scenario's title.
 
-    def skill_of(scenario: str, turn: str) -> str | None:
-        if "catalog" not in state:
+    The catalog (the given banks, the user's, the built-in ones) is loaded on the first record
+    that needs it, and a bank that cannot be loaded leaves its turns' skill unknown rather than
+    stopping the report (its problems are kept in `problems`)."""
+
+    def __init__(self, bank_paths: list[str]) -> None:
+        self.bank_paths = bank_paths
+        self.problems: list[str] = []
+        self._catalog: Any = None
+
+    def _ref(self, scenario: str):
+        if self._catalog is None:
+            from pathlib import Path
+
             from empathy_coach.banks.catalog import Catalog
 
-            catalog = Catalog.discover([Path(p) for p in bank_paths], strict=False)
-            problems.extend(str(p) for p in catalog.errors())
-            state["catalog"] = catalog
+            self._catalog = Catalog.discover([Path(p) for p in self.bank_paths], strict=False)
+            self.problems.extend(str(p) for p in self._catalog.errors())
         try:
-            ref = state["catalog"].find_scenario(scenario)
+            return self._catalog.find_scenario(scenario)
         except KeyError:
             return None
-        found = ref.scenario.turn(turn)
+
+    def skill(self, scenario: str, turn: str) -> str | None:
+        ref = self._ref(scenario)
+        found = ref.scenario.turn(turn) if ref is not None else None
         return None if found is None else str(found.skill)
 
-    return skill_of, problems
+    def title(self, scenario: str) -> str | None:
+        ref = self._ref(scenario)
+        return None if ref is None else ref.scenario.title
