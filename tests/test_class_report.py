@@ -321,3 +321,26 @@ def test_a_json_output_inside_an_input_folder_is_refused(tmp_path):
     assert not (folder / "class.json").exists()
     fine = invoke(str(folder), "-o", str(folder / "class.html"))  # not an input kind: allowed
     assert fine.exit_code == 0, fine.output
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, None),
+        ({"flag": None}, None),
+        ({"flag": ""}, ""),  # the drill's /flag without a note
+        ({"flag": "  I named it  "}, "I named it"),
+        ({"flag": True, "note": "see turn 2"}, "see turn 2"),
+        ({"flagged": True, "flag_note": "x"}, "x"),
+        ({"flagged": False}, None),
+        ({"flags": [{"note": "a"}, "b"]}, "a / b"),
+        ({"flags": []}, None),
+        ({"note": "a note alone is not a dispute"}, None),
+    ],
+)
+def test_what_counts_as_a_dispute(fields, expected):
+    import msgspec
+
+    from empathy_coach.reports.class_input import _Light, _dispute
+
+    assert _dispute(msgspec.convert(fields, _Light)) == expected

@@ -444,6 +444,11 @@ def _rebuilt(acts: list[_Act]) -> str:
 
 
 def _dispute(record: _Dispute) -> str | None:
+    """The student's note when the record is disputed ('' for a flag without a note), else None.
+
+    `flag` is what the drill stores (`/flag [note]`): a string, empty for a flag without a note,
+    or null. `flag: true`, `flagged: true`, `flags` (notes, or objects with a `note`) and
+    `flag_note` are read too; `note` counts only beside one of them."""
     if record.flag is None and record.flagged is None and record.flags is None and record.flag_note is None:
         return None
     notes: list[str] = []
@@ -451,9 +456,10 @@ def _dispute(record: _Dispute) -> str | None:
     for value in (record.flag, record.flagged, record.flag_note):
         if value is True:
             disputed = True
-        elif isinstance(value, str) and value.strip():
+        elif isinstance(value, str) and value is not record.flagged:
             disputed = True
-            notes.append(value.strip())
+            if value.strip():
+                notes.append(value.strip())
     flags = record.flags
     if isinstance(flags, list):
         for item in flags:
