@@ -100,7 +100,7 @@ def _browser(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
         "--disable-background-networking", "--disable-sync", "--hide-scrollbars", "--mute-audio",
         f"--user-data-dir={profile}", *args,
     ]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, timeout=90)
+    return subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
 
 
 @pytest.fixture(scope="module")

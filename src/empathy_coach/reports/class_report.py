@@ -661,7 +661,7 @@ def _skill_names(acc: Accumulator) -> list[str]:
 def _top(counter: Counter[str]) -> tuple[str, int] | None:
     if not counter:
         return None
-    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return min(counter.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _trend(values: Iterable[float | int | None]) -> Trend:

@@ -16,6 +16,7 @@ colour alone (the HTML adds an underline style and a title naming the rules).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any, Literal, NamedTuple, Sequence
 
 Effect = Literal["credit", "cost", "both"]
@@ -59,7 +60,7 @@ def segments(reply: str, rules: Sequence[Any], roadblocks: Sequence[Any] = ()) -
         return [Segment(reply, None, ())] if reply else []
     cuts = sorted({0, n, *(m[0] for m in marks), *(m[1] for m in marks)})
     out: list[Segment] = []
-    for start, end in zip(cuts, cuts[1:]):
+    for start, end in pairwise(cuts):
         covering = [m for m in marks if m[0] <= start and end <= m[1]]
         credit = any(m[2] for m in covering)
         cost = any(not m[2] for m in covering)
