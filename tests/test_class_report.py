@@ -344,3 +344,22 @@ def test_what_counts_as_a_dispute(fields, expected):
     from empathy_coach.reports.class_input import _Light, _dispute
 
     assert _dispute(msgspec.convert(fields, _Light)) == expected
+
+
+def test_markdown_keeps_names_in_their_cells_and_a_hostile_title_stays_text(tmp_path):
+    from markdown_it import MarkdownIt
+
+    record = json.loads((DATA / "week1.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    record["student"] = "a | b <i>c</i> [x](http://e.test)"
+    source = tmp_path / "names.jsonl"
+    source.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    md = invoke(str(source), "-f", "md", "--title", "# <script>x</script>")
+    assert md.exit_code == 0, md.output
+    html = MarkdownIt("commonmark").enable("table").render(md.stdout)
+    assert "<script>" not in html and "<i>" not in html and "<a " not in html
+    students = html.split("<h2>Students</h2>", 1)[1].split("</table>", 1)[0]
+    first_row = students.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert first_row.count("<td") == 9  # the pipe in the name did not split its cell
+    assert "a | b &lt;i&gt;c&lt;/i&gt; [x](http://e.test)" in first_row
+    page = invoke(str(source), "--title", "</title><script>x</script>")
+    assert "<title>&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;</title>" in page.stdout
