@@ -363,3 +363,11 @@ def test_markdown_keeps_names_in_their_cells_and_a_hostile_title_stays_text(tmp_
     assert "a | b &lt;i&gt;c&lt;/i&gt; [x](http://e.test)" in first_row
     page = invoke(str(source), "--title", "</title><script>x</script>")
     assert "<title>&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;</title>" in page.stdout
+
+
+def test_the_report_schema_in_docs_matches_and_validates_the_json():
+    shipped = json.loads((Path(__file__).resolve().parents[1] / "docs" / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    printed = runner.invoke(app, ["schema", "report"])
+    assert printed.exit_code == 0
+    assert shipped == json.loads(printed.stdout), "docs/schemas/report.schema.json is stale: empathy-coach schema report"
+    assert set(shipped["$defs"]["ClassReport"]["required"]) >= {"overview", "students", "turns", "skills", "disputes", "problems"}

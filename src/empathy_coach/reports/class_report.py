@@ -127,7 +127,7 @@ class Overview(Struct, kw_only=True):
     good_band_share: Figure  # percent of the students with a band who are in "good"
 
 
-class Feedback(Struct, kw_only=True):
+class ReplyFeedback(Struct, kw_only=True):
     missed: list[str]  # "rule-id: message" of each rule that earned less than its weight
     tips: list[str]
     roadblocks: list[str]
@@ -150,7 +150,7 @@ class ReplyShown(Struct, kw_only=True):
     text: str
     text_complete: bool
     evidence: list[Evidence]
-    feedback: Feedback
+    feedback: ReplyFeedback
     where: str
 
 
@@ -710,7 +710,7 @@ def _shown(reply: Reply) -> ReplyShown:
         text=full.text,
         text_complete=full.complete,
         evidence=[Evidence(s[0], s[1], list(s[2])) for s in evidence],
-        feedback=Feedback(missed=missed, tips=list(fb.tips), roadblocks=roadblocks),
+        feedback=ReplyFeedback(missed=missed, tips=list(fb.tips), roadblocks=roadblocks),
         where=reply.where,
     )
 
@@ -781,6 +781,15 @@ def _read_all(files: list[str], acc: Accumulator, stdin: Any) -> None:
         except Unreadable as exc:
             where, _, why = str(exc).partition(": ")
             acc.bad(BadRecord(where, why, "unreadable"))
+
+
+def report_schema() -> dict:
+    """The JSON Schema of `report --format json` (`empathy-coach schema report`)."""
+    import msgspec
+
+    schema = msgspec.json.schema(ClassReport)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
 
 
 def behaviour_label(code: str) -> str:
