@@ -65,3 +65,13 @@ def test_the_export_page_escapes_and_marks_by_effect():
     rule = RuleResult(id="c", kind="k", passed=False, points=1.0, max_points=2.0, spans=[Span(31, 37, "doctor")], message="m")
     marked = highlighted_html(hostile, _result([rule]))
     assert marked == '&lt;img src=x onerror=&#34;alert(1)&#34;&gt; <mark class="ok">doctor</mark>'
+
+
+def test_the_terminal_colours_evidence_by_effect_too():
+    from empathy_coach.reports.feedback import FAILED_STYLE, PASSED_STYLE, highlighted_reply
+
+    content = _rule("gives-back-content", False, 2.0, 3.0, DOCTOR, NUMBERS)
+    nothing = _rule("is-a-reflection", False, 0.0, 2.0, (0, 4))
+    text = highlighted_reply(REPLY, _result([content, nothing]))
+    styled = {REPLY[s.start : s.end]: str(s.style) for s in text.spans}
+    assert styled == {"doctor": PASSED_STYLE, "numbers": PASSED_STYLE, "Your": FAILED_STYLE}
