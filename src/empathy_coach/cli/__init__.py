@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "grade": ("grade",),
     "coder": ("coder",),
     "explain": ("explain",),
+    "report": ("report",),
 }
 _MODULE_OF = {command: module for module, commands in COMMANDS.items() for command in commands}
 _ROOT_FLAGS = {"--no-color"}

@@ -23,6 +23,7 @@ class SchemaKind(str, Enum):
     lexicon = "lexicon"
     answers = "answers"
     result = "result"
+    report = "report"
 
 
 def register(app: typer.Typer) -> None:
@@ -173,13 +174,18 @@ def show_command(
 
 @guarded
 def schema_command(
-    kind: SchemaKind = typer.Argument(SchemaKind.bank, help="bank, rubric, lexicon, answers or result."),
+    kind: SchemaKind = typer.Argument(SchemaKind.bank, help="bank, rubric, lexicon, answers, result or report (the class report's JSON)."),
 ) -> None:
     """Print the JSON Schema of a file kind, for editors (yaml-language-server) and CI."""
     if kind is SchemaKind.result:
         from empathy_coach.scoring.result import result_schema
 
         write_json(result_schema())
+        return
+    if kind is SchemaKind.report:
+        from empathy_coach.reports.class_report import report_schema
+
+        write_json(report_schema())
         return
     from empathy_coach.banks.models import json_schema
 

@@ -17,22 +17,26 @@ if TYPE_CHECKING:
 
 PASSED_STYLE = "bold green"
 FAILED_STYLE = "bold red underline"
+BOTH_STYLE = "bold yellow underline"
 
 
 def highlighted_reply(reply: str, result: ScoreResult) -> Text:
-    """The reply with each rule's evidence coloured: green where it earned, red where it lost."""
+    """The reply with each rule's evidence coloured by what it did for the score (reports.evidence):
+    green where the words earned points, red where they cost points, yellow where they did both."""
     from rich.text import Text
 
     text = Text(printable(reply)) if printable(reply) == reply else None
     if text is None:
         # Escaping changed lengths: highlight nothing rather than at the wrong place.
         return Text(printable(reply))
-    for rule in result.rules:
-        style = PASSED_STYLE if rule.passed else FAILED_STYLE
-        for span in rule.spans:
-            text.stylize(style, span.start, span.end)
-    for finding in result.roadblocks:
-        text.stylize(FAILED_STYLE, finding.start, finding.end)
+    from empathy_coach.reports.evidence import segments
+
+    styles = {"credit": PASSED_STYLE, "cost": FAILED_STYLE, "both": BOTH_STYLE}
+    position = 0
+    for segment in segments(reply, result.rules, result.roadblocks):
+        if segment.effect is not None:
+            text.stylize(styles[segment.effect], position, position + len(segment.text))
+        position += len(segment.text)
     return text
 
 

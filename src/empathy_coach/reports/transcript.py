@@ -1,14 +1,13 @@
 """A practice session as a transcript: Markdown, self-contained HTML, or JSON.
 
 Everything a person typed (the client's words, the reply, and any scenario text) is escaped for
-the format: HTML through `html.escape`, Markdown by quoting it as a blockquote and backslash-escaping
+the format: HTML by the Jinja2 templates' autoescaping, Markdown by quoting it as a blockquote and backslash-escaping
 the characters that would otherwise become markup. Nothing typed can add a heading, a link, a
 table or a script to the transcript.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Sequence
 
@@ -134,104 +133,42 @@ def transcript_markdown(session: SessionRow, attempts: Sequence[AttemptRow]) -> 
 
 
 # -- HTML ----------------------------------------------------------------------------------------
-
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 48rem; margin: 2rem auto;
-       padding: 0 1rem; line-height: 1.5; color: #1d1d1f; background: #fff; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-top: 1px solid #ddd; padding-top: 1rem; }
-dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
-dl.summary dt { font-weight: 600; } dl.summary dd { margin: 0; }
-.said { white-space: pre-wrap; overflow-wrap: anywhere; margin: .3rem 0 1rem; padding: .5rem .8rem; border-left: 4px solid #ccc; background: #f6f6f6; }
-.said.reply { border-left-color: #4a7bd0; background: #eef3fb; }
-.who { font-weight: 600; margin: .6rem 0 0; }
-.verdict.pass { color: #1a7f37; } .verdict.fail { color: #b42318; }
-ul.rules { list-style: none; padding-left: 0; } ul.rules li { margin: .2rem 0; }
-.ok { color: #1a7f37; } .miss { color: #b42318; }
-mark.ok { background: #d8f5df; color: inherit; } mark.miss { background: #fde2e1; color: inherit; text-decoration: underline; }
-@media (prefers-color-scheme: dark) {
-  body { background: #161618; color: #e8e8ea; } .said { background: #232326; border-left-color: #555; }
-  .said.reply { background: #1d2636; } mark.ok { background: #1d4428; } mark.miss { background: #5a1f1d; }
-}
-""".strip()
-
-
-def _e(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return html.escape(_CONTROL.sub("\ufffd", text), quote=True)
+# Built with the Jinja2 templates in reports/templates (autoescaping: see reports.templating).
 
 
 def highlighted_html(reply: str, result: ScoreResult) -> str:
-    """The reply, escaped, with each rule's evidence marked: green where it earned, red where it lost."""
-    marks: list[str | None] = [None] * len(reply)
-    for rule in result.rules:
-        for span in rule.spans:
-            for i in range(max(span.start, 0), min(span.end, len(reply))):
-                if marks[i] != "miss":
-                    marks[i] = "ok" if rule.passed else "miss"
-    for finding in result.roadblocks:
-        for i in range(max(finding.start, 0), min(finding.end, len(reply))):
-            marks[i] = "miss"
-    out: list[str] = []
-    start = 0
-    for i in range(1, len(reply) + 1):
-        if i == len(reply) or marks[i] != marks[start]:
-            piece = _e(reply[start:i])
-            out.append(piece if marks[start] is None else f'<mark class="{marks[start]}">{piece}</mark>')
-            start = i
-    return "".join(out)
+    """The reply, escaped, with each rule's evidence marked by what it did for the score:
+    `ok` where the words earned points, `miss` where they cost points, `both` where they did both
+    (see reports.evidence)."""
+    from empathy_coach.reports.evidence import segments
+    from empathy_coach.reports.templating import environment
+
+    macros = environment().get_template("_macros.html.j2").module
+    return str(macros.evidence(segments(reply, result.rules, result.roadblocks), reasons=False))
 
 
 def transcript_html(session: SessionRow, attempts: Sequence[AttemptRow]) -> str:
+    from empathy_coach.reports.evidence import segments
+    from empathy_coach.reports.templating import asset, render
+
     summary = session_summary(session, attempts)
-    title = f"Practice session {session.id}"
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title>",
-        f"<style>\n{_CSS}\n</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{_e(title)}</h1>",
-        '<dl class="summary">',
+    items = [
+        {
+            "attempt": attempt,
+            "result": attempt.result,
+            "segments": segments(attempt.reply, attempt.result.rules, attempt.result.roadblocks),
+            "verdict": _verdict(attempt.result),
+            "behaviour": behaviour_label(attempt.result),
+        }
+        for attempt in attempts
     ]
-    out += [f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in _summary_lines(summary)]
-    out.append("</dl>")
-    if not attempts:
-        out.append("<p>No replies were recorded in this session.</p>")
-    for number, attempt in enumerate(attempts, 1):
-        result = attempt.result
-        verdict_class = "pass" if result.passed else "fail"
-        out += [
-            "<section>",
-            f"<h2>{number}. {_e(attempt.scenario_id)} / {_e(attempt.turn_id)} ({_e(attempt.skill.replace('_', ' '))})</h2>",
-            '<p class="who">Client</p>',
-            f'<div class="said client">{_e(attempt.client)}</div>',
-            '<p class="who">Reply</p>',
-            f'<div class="said reply">{highlighted_html(attempt.reply, result)}</div>',
-            f'<p><strong class="verdict {verdict_class}">{_e(_verdict(result))}</strong>. '
-            f"Behaviour: {_e(behaviour_label(result))}."
-            + (f" Hints used: {attempt.hints_used}." if attempt.hints_used else "")
-            + "</p>",
-        ]
-        if result.roadblocks:
-            found = ", ".join(f"{_e(f.kind)} (“{_e(f.text)}”)" for f in result.roadblocks)
-            out.append(f'<p class="miss">Roadblocks: {found}</p>')
-        if result.rules:
-            out.append('<ul class="rules">')
-            for rule in result.rules:
-                cls, mark = ("ok", "✓") if rule.passed else ("miss", "✗")
-                out.append(f'<li><span class="{cls}">{mark}</span> <strong>{_e(rule.id)}</strong>: {_e(rule.message)}</li>')
-            out.append("</ul>")
-        if result.tips:
-            out.append("<p><strong>Tips</strong></p><ol>")
-            out += [f"<li>{_e(tip)}</li>" for tip in result.tips]
-            out.append("</ol>")
-        out.append("</section>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    return render(
+        "transcript.html.j2",
+        title=f"Practice session {session.id}",
+        css=asset("transcript.css").strip(),
+        summary_lines=_summary_lines(summary),
+        attempts=items,
+    )
 
 
 RENDERERS = {"md": transcript_markdown, "html": transcript_html, "json": transcript_json}

@@ -66,9 +66,14 @@ def behaviour_metrics(results: Iterable[_Scored]) -> BehaviourMetrics:
         behaviours[result.behaviour] += 1
         codes = [act.code for act in result.acts] or [result.behaviour]
         acts.update(codes)
-    reflections = sum(acts[c] for c in REFLECTIONS)
-    questions = sum(acts[c] for c in QUESTIONS)
-    complex_reflections = acts["complex_reflection"]
+    return metrics_from_counts(replies, behaviours, acts)
+
+
+def metrics_from_counts(replies: int, behaviours: dict[str, int], acts: dict[str, int]) -> BehaviourMetrics:
+    """The MITI summary from counts already made (a class report adds them up as it streams)."""
+    reflections = sum(acts.get(c, 0) for c in REFLECTIONS)
+    questions = sum(acts.get(c, 0) for c in QUESTIONS)
+    complex_reflections = acts.get("complex_reflection", 0)
     rq_ratio = round(reflections / questions, 2) if questions else None
     percent_complex = round(100.0 * complex_reflections / reflections, 1) if reflections else None
     # Reflections and no question at all meets the ratio whatever its size.
