@@ -75,7 +75,7 @@ def fit_command(
     from empathy_coach.grading.coded import read_coded
     from empathy_coach.scoring.coder.fit import fit
     from empathy_coach.scoring.coder.train import examples
-    from empathy_coach.scoring.resources import builtin_coder
+    from empathy_coach.scoring.resources import unfitted_coder
 
     if str(output) in ("", "-"):
         raise UsageError("coder fit: --output needs a file name")
@@ -86,7 +86,7 @@ def fit_command(
         from empathy_coach.grading.coded import bank_replies
 
         coded.replies.extend(bank_replies(bank))
-    base = builtin_coder()
+    base = unfitted_coder()
     found = examples(base, coded, None if part is Part.all else part.value)
     if not found:
         raise UsageError("coder fit: no coded sentence to learn from (a reply of several sentences teaches only when its code is a question)")

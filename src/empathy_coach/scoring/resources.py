@@ -85,8 +85,11 @@ def builtin_coder_weights_path() -> Path:
     return builtin_root() / "coder" / CODER_WEIGHTS
 
 
-def load_coder_weights(path: Path):
-    """A coder file (`coder fit` output) as Weights; ValueError says what is wrong with it."""
+def load_coder_weights(path: Path, validate: bool = True):
+    """A coder file (`coder fit` output) as Weights; ValueError says what is wrong with it.
+
+    The built-in file is trusted (it is tested): its rows are not walked at every start-up.
+    """
     import msgspec
 
     from empathy_coach.scoring.coder.model import CODES, FORMAT, Weights
@@ -103,10 +106,10 @@ def load_coder_weights(path: Path):
     if not isinstance(bias, list) or len(bias) != len(CODES) or not all(isinstance(b, (int, float)) for b in bias):
         raise ValueError(f"\"bias\" must be a list of {len(CODES)} numbers")
     if not isinstance(rows, dict):
-        raise ValueError("\"weights\" must map each feature to [[code index, weight], ...]")
-    for name, row in rows.items():
-        if not isinstance(row, list) or not all(isinstance(p, list) and len(p) == 2 and isinstance(p[0], int) and 0 <= p[0] < len(CODES) and isinstance(p[1], (int, float)) for p in row):
-            raise ValueError(f"feature {name!r}: expected [[code index 0-11, weight], ...]")
+        raise ValueError("\"weights\" must map each feature to [code index, weight, code index, weight, ...]")
+    for name, row in rows.items() if validate else ():
+        if not isinstance(row, list) or len(row) % 2 or not all(isinstance(i, int) and 0 <= i < len(CODES) for i in row[::2]) or not all(isinstance(w, (int, float)) for w in row[1::2]):
+            raise ValueError(f"feature {name!r}: expected [code index 0-11, weight, ...] in pairs")
     return Weights.from_builtins(data)
 
 
@@ -116,5 +119,13 @@ def builtin_coder(weights_path: str | None = None):
     from empathy_coach.scoring.coder.model import CoderModel
 
     tables = builtin_tables((CODER_LEXICON, "emotions"))
-    weights = load_coder_weights(Path(weights_path) if weights_path else builtin_coder_weights_path())
+    weights = load_coder_weights(Path(weights_path)) if weights_path else load_coder_weights(builtin_coder_weights_path(), validate=False)
     return CoderModel(tables.cues, tables.emotions, weights, frozenset(tables.lead_fillers))
+
+
+def unfitted_coder():
+    """The coder's segmenter and features with no weights: what fitting reads features with."""
+    from empathy_coach.scoring.coder.model import CODES, CoderModel, Weights
+
+    tables = builtin_tables((CODER_LEXICON, "emotions"))
+    return CoderModel(tables.cues, tables.emotions, Weights(CODES, [0.0] * len(CODES), {}), frozenset(tables.lead_fillers))

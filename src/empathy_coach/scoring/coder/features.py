@@ -309,6 +309,26 @@ def judgement(seg: Segment) -> Hit | None:
     return None
 
 
+@feature("a judgement whose subject is the client")
+def judges_client(seg: Segment) -> Hit | None:
+    """Passes: "You're in denial about how much you drink."  Fails: "Your dad called you lazy."
+    """
+    hit = judgement(seg)
+    if hit is None or not seg.cue("second_person"):
+        return None
+    return hit if client_subject(seg) is not None or seg.word_at(seg.lead) in ("that", "this", "it") else None
+
+
+@feature("a statement about everyone, not about this client")
+def universal_statement(seg: Segment) -> Hit | None:
+    """Passes: "Everyone has bad days."  Fails: "Everyone at work ignores you."
+    """
+    match = seg.cue_at("universal_subjects", seg.lead)
+    if match is None or seg.cue("second_person"):
+        return None
+    return _match_hit(match)
+
+
 @feature("the counsellor speaks about their own life")
 def self_disclosure(seg: Segment) -> Hit | None:
     """Passes: "When I was your age, I went through the same thing."  Fails: "When you were younger, you went through it."

@@ -75,8 +75,8 @@ def _vector(model: CoderModel, seg, previous=None) -> dict[str, float]:
     return vector
 
 
-def fit(examples: Sequence[Example], *, epochs: int = 20, rate: float = 0.1, l2: float = 2e-4, min_count: int = 2,
-        seed: int = 13, prune: float = 0.02, meta: dict | None = None, balance: float = 0.5) -> Weights:
+def fit(examples: Sequence[Example], *, epochs: int = 20, rate: float = 0.1, l2: float = 2e-4, min_count: int = 3,
+        seed: int = 13, prune: float = 0.05, meta: dict | None = None, balance: float = 0.5) -> Weights:
     """Fit the decision layer to coded examples."""
     if not examples:
         raise ValueError("no coded sentences to learn from")
@@ -127,7 +127,7 @@ def fit(examples: Sequence[Example], *, epochs: int = 20, rate: float = 0.1, l2:
                         row[c] -= rate * g / math.sqrt(sq[c])
     rows = {}
     for f in sorted(weights):
-        sparse = [[c, round(w, 3)] for c, w in enumerate(weights[f]) if abs(w) >= prune]
+        sparse = [x for c, w in enumerate(weights[f]) if abs(w) >= prune for x in (c, round(w, 2))]
         if sparse:
             rows[f] = sparse
     info = {"sentences": len(examples), "codes": dict(sorted(counts.items())), "features": len(rows),
@@ -145,8 +145,8 @@ def predict(weights: Weights, features: dict[str, float]) -> str:
     for f, v in features.items():
         row = weights.rows.get(f)
         if row:
-            for c, w in row:
-                scores[int(c)] += w * v
+            for i in range(0, len(row), 2):
+                scores[int(row[i])] += row[i + 1] * v
     return weights.codes[max(range(len(scores)), key=scores.__getitem__)]
 
 

@@ -69,7 +69,7 @@ class Weights:
 
     codes: tuple[str, ...]
     bias: list[float]
-    rows: dict[str, list[list[float]]]  # feature -> [[code index, weight], ...]
+    rows: dict[str, list[float]]  # feature -> [code index, weight, code index, weight, ...] (flat: loads in a few ms)
     meta: dict = field(default_factory=dict)
 
     def to_builtins(self) -> dict:
@@ -109,13 +109,13 @@ class CoderModel:
             row = rows.get(fid)
             if row:
                 value = hit.value
-                for k, w in row:
-                    scores[int(k)] += w * value
+                for i in range(0, len(row), 2):
+                    scores[int(row[i])] += row[i + 1] * value
         for fid in lexical:
             row = rows.get(fid)
             if row:
-                for k, w in row:
-                    scores[int(k)] += w
+                for i in range(0, len(row), 2):
+                    scores[int(row[i])] += row[i + 1]
         best = max(range(len(scores)), key=scores.__getitem__)
         code = weights.codes[best]
         return Act(code, seg.sentence.start, seg.sentence.end, seg.sentence.index, *self._explain(seg, best, named, lexical))
@@ -145,12 +145,12 @@ class CoderModel:
         return Coding(primary.code, acts, list(primary.features))
 
 
-def _weight(row: list[list[float]] | None, k: int) -> float:
+def _weight(row: list[float] | None, k: int) -> float:
     if not row:
         return 0.0
-    for index, w in row:
-        if int(index) == k:
-            return w
+    for i in range(0, len(row), 2):
+        if int(row[i]) == k:
+            return row[i + 1]
     return 0.0
 
 
