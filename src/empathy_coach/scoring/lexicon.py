@@ -137,6 +137,11 @@ class PhraseSet:
         return category in self.categories
 
 
+def longest(matches: list[Match]) -> list[Match]:
+    """Matches with any match inside a longer one dropped."""
+    return _longest(matches)
+
+
 def _longest(matches: list[Match]) -> list[Match]:
     ordered = sorted(matches, key=lambda x: (x.first, -(x.last - x.first)))
     kept: list[Match] = []

@@ -41,7 +41,7 @@ def builtin_lexicon_path(name: str) -> Path:
     return builtin_root() / "lexicons" / f"{name}.yaml"
 
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 
 
 @lru_cache(maxsize=None)
@@ -120,7 +120,7 @@ def builtin_coder(weights_path: str | None = None):
 
     tables = builtin_tables((CODER_LEXICON, "emotions"))
     weights = load_coder_weights(Path(weights_path)) if weights_path else load_coder_weights(builtin_coder_weights_path(), validate=False)
-    return CoderModel(tables.cues, tables.emotions, weights, frozenset(tables.lead_fillers))
+    return CoderModel(tables.cues, weights, frozenset(tables.lead_fillers))
 
 
 def unfitted_coder():
@@ -128,4 +128,4 @@ def unfitted_coder():
     from empathy_coach.scoring.coder.model import CODES, CoderModel, Weights
 
     tables = builtin_tables((CODER_LEXICON, "emotions"))
-    return CoderModel(tables.cues, tables.emotions, Weights(CODES, [0.0] * len(CODES), {}), frozenset(tables.lead_fillers))
+    return CoderModel(tables.cues, Weights(CODES, [0.0] * len(CODES), {}), frozenset(tables.lead_fillers))

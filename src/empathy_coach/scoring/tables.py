@@ -9,6 +9,7 @@ from empathy_coach.banks.models import Lexicon
 from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
 
 CODER_CUES = "coder-cues"
+FEELINGS = "feelings"  # the cue category that holds the emotions lexicon's words
 
 
 @dataclass(slots=True)
@@ -25,6 +26,9 @@ class Lexicons:
         cues = lexicons.get(CODER_CUES)
         cue_phrases = dict(cues.phrases) if cues is not None else {}
         fillers = tuple(p for p in cue_phrases.pop("lead_fillers", []) if " " not in p)
+        if cues is not None and emotions is not None:
+            # The coder reads feeling words in the same single pass as its cues.
+            cue_phrases[FEELINGS] = [word for entries in emotions.emotions.values() for word in entries]
         return cls(
             PhraseSet(lexicons["markers"].phrases if "markers" in lexicons else {}),
             PhraseSet(lexicons["roadblocks"].phrases if "roadblocks" in lexicons else {}),

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Beyond this many characters a reply is not analysed further: no reflection is that long,
 # and every rule stays bounded in time whatever is pasted.

@@ -27,14 +27,15 @@ class Feature:
     id: str
     label: str  # what it means, in words, for feedback
     function: Callable[[Segment], Hit | None]
+    needs: str | None = None  # a cue category without which it cannot fire (skipped cheaply)
 
 
 FEATURES: list[Feature] = []
 
 
-def feature(label: str) -> Callable[[Callable[[Segment], Hit | None]], Callable[[Segment], Hit | None]]:
+def feature(label: str, needs: str | None = None) -> Callable[[Callable[[Segment], Hit | None]], Callable[[Segment], Hit | None]]:
     def register(function: Callable[[Segment], Hit | None]) -> Callable[[Segment], Hit | None]:
-        FEATURES.append(Feature(function.__name__, label, function))
+        FEATURES.append(Feature(function.__name__, label, function, needs))
         return function
 
     return register
@@ -87,14 +88,14 @@ def auxiliary_lead(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("opens with a question word")
+@feature("opens with a question word", needs="wh_words")
 def wh_lead(seg: Segment) -> Hit | None:
     """Passes: "So what happened next?"  Fails: "That is what happened next."
     """
     return _lead_cue(seg, "wh_words")
 
 
-@feature("asks for one fact, a yes or a no")
+@feature("asks for one fact, a yes or a no", needs="closed_wh")
 def closed_lead(seg: Segment) -> Hit | None:
     """Passes: "How long has this been going on?"  Fails: "How has this been for you?"
     """
@@ -133,14 +134,14 @@ def tag_question(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("asks the client to say more")
+@feature("asks the client to say more", needs="open_requests")
 def open_request(seg: Segment) -> Hit | None:
     """Passes: "Tell me more about what happened."  Fails: "Tell your sister what happened."
     """
     return _any_cue(seg, "open_requests")
 
 
-@feature("advice phrased as a question")
+@feature("advice phrased as a question", needs="advice_questions")
 def advice_question(seg: Segment) -> Hit | None:
     """Passes: "Have you tried talking to your GP?"  Fails: "What have you tried so far?"
     """
@@ -176,7 +177,7 @@ def imperative_clause(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("tells the client what they should or must do")
+@feature("tells the client what they should or must do", needs="modal_directives")
 def modal_directive(seg: Segment) -> Hit | None:
     """Passes: "You need to put yourself first."  Fails: "You feel you need nobody."
     """
@@ -191,7 +192,7 @@ def modal_directive(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("a softened suggestion")
+@feature("a softened suggestion", needs="soft_directives")
 def soft_directive(seg: Segment) -> Hit | None:
     """Passes: "It might be worth asking your GP."  Fails: "It might be worth nothing to him."
     """
@@ -205,49 +206,49 @@ def soft_directive(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("warns of consequences")
+@feature("warns of consequences", needs="warning")
 def warning(seg: Segment) -> Hit | None:
     """Passes: "If you keep drinking like this, you will lose your job."  Fails: "You keep drinking to cope."
     """
     return _any_cue(seg, "warning")
 
 
-@feature("asks permission or leaves the choice open")
+@feature("asks permission or leaves the choice open", needs="permission")
 def permission(seg: Segment) -> Hit | None:
     """Passes: "If you're open to it, some people find journaling helps."  Fails: "Journaling helps."
     """
     return _any_cue(seg, "permission")
 
 
-@feature("says the choice is the client's")
+@feature("says the choice is the client's", needs="autonomy")
 def autonomy(seg: Segment) -> Hit | None:
     """Passes: "In the end it's your decision."  Fails: "In the end it's a hard decision."
     """
     return _any_cue(seg, "autonomy", unnegated=True)
 
 
-@feature("invites working it out together")
+@feature("invites working it out together", needs="collaboration")
 def collaboration(seg: Segment) -> Hit | None:
     """Passes: "Maybe we could look at this together."  Fails: "Maybe he could look at this."
     """
     return _any_cue(seg, "collaboration")
 
 
-@feature("says what would help or pay off")
+@feature("says what would help or pay off", needs="benefit")
 def benefit(seg: Segment) -> Hit | None:
     """Passes: "Talking to someone you trust can help a lot."  Fails: "Talking to him never went well."
     """
     return _any_cue(seg, "benefit", unnegated=True)
 
 
-@feature("says what is important or necessary")
+@feature("says what is important or necessary", needs="importance")
 def importance(seg: Segment) -> Hit | None:
     """Passes: "It is important to set limits with him."  Fails: "He set limits with you."
     """
     return _any_cue(seg, "importance")
 
 
-@feature("what the client can, could or might do")
+@feature("what the client can, could or might do", needs="modal_possibility")
 def client_possibility(seg: Segment) -> Hit | None:
     """Passes: "You could write down what you want to say."  Fails: "You wrote down what you wanted to say."
     """
@@ -262,14 +263,14 @@ def client_possibility(seg: Segment) -> Hit | None:
 # ---------------------------------------------------------------- other moves
 
 
-@feature("a sympathy or support formula")
+@feature("a sympathy or support formula", needs="sympathy")
 def sympathy_formula(seg: Segment) -> Hit | None:
     """Passes: "I'm so sorry you're going through this."  Fails: "You're sorry you said it."
     """
     return _any_cue(seg, "sympathy", unnegated=True)
 
 
-@feature("reassures, or offers a platitude")
+@feature("reassures, or offers a platitude", needs="reassurance")
 def reassurance(seg: Segment) -> Hit | None:
     """Passes: "Don't worry, it'll be okay."  Fails: "You worry it won't be okay."
     """
@@ -281,21 +282,21 @@ def reassurance(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("praises the person in general terms")
+@feature("praises the person in general terms", needs="praise")
 def praise(seg: Segment) -> Hit | None:
     """Passes: "Great job, you're amazing!"  Fails: "You felt it wasn't a great job."
     """
     return _any_cue(seg, "praise", unnegated=True)
 
 
-@feature("names a strength, effort or value")
+@feature("names a strength, effort or value", needs="affirm")
 def strength(seg: Segment) -> Hit | None:
     """Passes: "It took real courage to tell him."  Fails: "It took him a week to tell you."
     """
     return _any_cue(seg, "affirm", unnegated=True)
 
 
-@feature("a judgement of the client")
+@feature("a judgement of the client", needs="judgement")
 def judgement(seg: Segment) -> Hit | None:
     """Passes: "You're letting them walk all over you."  Fails: "You're letting yourself rest for once."
     """
@@ -319,7 +320,7 @@ def judges_client(seg: Segment) -> Hit | None:
     return hit if client_subject(seg) is not None or seg.word_at(seg.lead) in ("that", "this", "it") else None
 
 
-@feature("a statement about everyone, not about this client")
+@feature("a statement about everyone, not about this client", needs="universal_subjects")
 def universal_statement(seg: Segment) -> Hit | None:
     """Passes: "Everyone has bad days."  Fails: "Everyone at work ignores you."
     """
@@ -329,21 +330,21 @@ def universal_statement(seg: Segment) -> Hit | None:
     return _match_hit(match)
 
 
-@feature("the counsellor speaks about their own life")
+@feature("the counsellor speaks about their own life", needs="self_disclosure")
 def self_disclosure(seg: Segment) -> Hit | None:
     """Passes: "When I was your age, I went through the same thing."  Fails: "When you were younger, you went through it."
     """
     return _any_cue(seg, "self_disclosure")
 
 
-@feature("the counsellor gives their own view")
+@feature("the counsellor gives their own view", needs="counselor_view")
 def counselor_view(seg: Segment) -> Hit | None:
     """Passes: "In my experience, most couples get through this."  Fails: "In your experience, nothing helped."
     """
     return _any_cue(seg, "counselor_view")
 
 
-@feature("talks about facts, services or people in general")
+@feature("talks about facts, services or people in general", needs="information")
 def information_cue(seg: Segment) -> Hit | None:
     """Passes: "Research shows that therapy helps with anxiety."  Fails: "You feel nothing helps."
     """
@@ -353,14 +354,14 @@ def information_cue(seg: Segment) -> Hit | None:
     return Hit(min(1.0, len(hits) / 2), hits[0].start, hits[0].end)
 
 
-@feature("a greeting, thanks or sign-off")
+@feature("a greeting, thanks or sign-off", needs="greetings")
 def courtesy(seg: Segment) -> Hit | None:
     """Passes: "Thanks for reaching out, and best of luck."  Fails: "You reached out to your brother."
     """
     return _any_cue(seg, "greetings")
 
 
-@feature("only a filler or back-channel")
+@feature("only a filler or back-channel", needs="backchannels")
 def backchannel_only(seg: Segment) -> Hit | None:
     """Passes: "Mm-hmm."  Fails: "Mm-hmm, you lost your job."
     """
@@ -370,7 +371,7 @@ def backchannel_only(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("changes the subject")
+@feature("changes the subject", needs="off_topic")
 def off_topic(seg: Segment) -> Hit | None:
     """Passes: "Anyway, did you see the game last night?"  Fails: "You keep thinking about the game."
     """
@@ -380,7 +381,7 @@ def off_topic(seg: Segment) -> Hit | None:
 # ---------------------------------------------------------------- about whom
 
 
-@feature("speaks to the client (you, your)")
+@feature("speaks to the client (you, your)", needs="second_person")
 def second_person(seg: Segment) -> Hit | None:
     """Passes: "Your week sounds heavy."  Fails: "The week sounds heavy."
     """
@@ -408,21 +409,21 @@ def counselor_subject(seg: Segment) -> Hit | None:
     return None
 
 
-@feature("speaks of us, or we")
+@feature("speaks of us, or we", needs="first_plural")
 def first_plural(seg: Segment) -> Hit | None:
     """Passes: "We could take this one step at a time."  Fails: "You could take this one step at a time."
     """
     return _any_cue(seg, "first_plural")
 
 
-@feature("about other people or people in general")
+@feature("about other people or people in general", needs="third_person")
 def third_person_lead(seg: Segment) -> Hit | None:
     """Passes: "Many people feel lost after a move."  Fails: "You feel lost after the move."
     """
     return _lead_cue(seg, "third_person")
 
 
-@feature("opens with a condition")
+@feature("opens with a condition", needs="conditional")
 def conditional_lead(seg: Segment) -> Hit | None:
     """Passes: "If you grew up caring for everyone, it's easy to lose yourself."  Fails: "You grew up caring for everyone."
     """
@@ -432,7 +433,7 @@ def conditional_lead(seg: Segment) -> Hit | None:
 # ---------------------------------------------------------------- reflecting
 
 
-@feature("a reflective stem")
+@feature("a reflective stem", needs="reflective_stems")
 def reflective_stem(seg: Segment) -> Hit | None:
     """Passes: "It sounds like you're running on empty."  Fails: "It looks rainy today."
     """
@@ -505,10 +506,12 @@ def verbatim_run(seg: Segment) -> Hit | None:
     """
     if seg.client is None:
         return None
-    client_stems = [t.stem for t in seg.client.tokens if t.word]
-    if not client_stems:
+    bigrams = seg.client.memo.get("_coder_bigrams")
+    if bigrams is None:
+        client_stems = [t.stem for t in seg.client.tokens if t.word]
+        bigrams = seg.client.memo["_coder_bigrams"] = {(a, b) for a, b in zip(client_stems, client_stems[1:])}
+    if not bigrams:
         return None
-    bigrams = {(a, b) for a, b in zip(client_stems, client_stems[1:])}
     best = run = 0
     best_end = 0
     stems = [t.stem for t in seg.words]
@@ -524,35 +527,35 @@ def verbatim_run(seg: Segment) -> Hit | None:
     return _hit(seg, best_end - best, best_end + 1, value=min(1.0, best / 8))
 
 
-@feature("holds two sides at once")
+@feature("holds two sides at once", needs="two_sides")
 def two_sides(seg: Segment) -> Hit | None:
     """Passes: "Part of you wants to stay, and part of you is ready to go."  Fails: "You want to stay."
     """
     return _any_cue(seg, "two_sides")
 
 
-@feature("an image or metaphor")
+@feature("an image or metaphor", needs="metaphor")
 def metaphor(seg: Segment) -> Hit | None:
     """Passes: "It's like you're carrying the whole family on your back."  Fails: "You support the whole family."
     """
     return _any_cue(seg, "metaphor")
 
 
-@feature("a tentative guess")
+@feature("a tentative guess", needs="tentative")
 def tentative(seg: Segment) -> Hit | None:
     """Passes: "Maybe part of you is relieved."  Fails: "Part of you is relieved."
     """
     return _any_cue(seg, "tentative")
 
 
-@feature("reaches for meaning under the words")
+@feature("reaches for meaning under the words", needs="meaning_words")
 def meaning(seg: Segment) -> Hit | None:
     """Passes: "What matters most is that he still sees you."  Fails: "He sees you on Tuesdays."
     """
     return _any_cue(seg, "meaning_words")
 
 
-@feature("a negation")
+@feature("a negation", needs="negations")
 def negation(seg: Segment) -> Hit | None:
     """Passes: "It's not that you don't care."  Fails: "You care."
     """
@@ -604,7 +607,10 @@ FEATURE_BY_ID = {f.id: f for f in FEATURES}
 def named_features(seg: Segment) -> dict[str, Hit]:
     """Every named feature that fires on the segment."""
     found: dict[str, Hit] = {}
+    cues = seg.cues
     for item in FEATURES:
+        if item.needs is not None and item.needs not in cues:
+            continue
         hit = item.function(seg)
         if hit is not None and hit.value > 0:
             found[item.id] = hit

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from empathy_coach.scoring.coder.features import FEATURE_BY_ID, Hit, context_features, lexical_features, named_features
 from empathy_coach.scoring.coder.segment import Segment, segments
-from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
+from empathy_coach.scoring.lexicon import PhraseSet
 from empathy_coach.scoring.text import Analysis
 
 CODES = (
@@ -32,6 +32,7 @@ REFLECTIONS = frozenset({"complex_reflection", "simple_reflection"})
 QUESTIONS = frozenset({"open_question", "closed_question"})
 FORMAT = "empathy-coach-coder"
 FORMAT_VERSION = 1
+_MISSING: list[float] = []
 # How many of an act's strongest features it carries as its explanation.
 MAX_REASONS = 3
 
@@ -83,16 +84,27 @@ class Weights:
 class CoderModel:
     """What the coder needs at run time: its cue lexicon, the feeling words and the weights."""
 
-    def __init__(self, cues: PhraseSet, emotions: EmotionLexicon | None, weights: Weights, lead_fillers: frozenset[str]) -> None:
+    def __init__(self, cues: PhraseSet, weights: Weights, lead_fillers: frozenset[str]) -> None:
         self.cues = cues
-        self.emotions = emotions
         self.weights = weights
         self.lead_fillers = lead_fillers
         self._index = {code: i for i, code in enumerate(weights.codes)}
+        # Rows are stored sparse (small file, fast load) and made dense on first use (fast sums).
+        self._dense: dict[str, list[float] | None] = {}
+
+    def _row(self, fid: str) -> list[float] | None:
+        sparse = self.weights.rows.get(fid)
+        dense = None
+        if sparse:
+            dense = [0.0] * len(self.weights.codes)
+            for i in range(0, len(sparse), 2):
+                dense[int(sparse[i])] = sparse[i + 1]
+        if len(self._dense) < 200_000:
+            self._dense[fid] = dense
+        return dense
 
     def segments(self, reply: Analysis, client: Analysis | None) -> list[Segment]:
-        feelings = [m for m, _ in self.emotions.find(reply)] if self.emotions is not None else []
-        return segments(reply, client, self.cues.all_matches(reply), feelings, self.lead_fillers)
+        return segments(reply, client, self.cues.all_matches(reply), self.lead_fillers)
 
     def features(self, seg: Segment, previous: Segment | None = None) -> tuple[dict[str, Hit], list[str]]:
         named, lexical = named_features(seg), lexical_features(seg)
@@ -102,38 +114,39 @@ class CoderModel:
 
     def decide(self, seg: Segment, previous: Segment | None = None) -> Act:
         named, lexical = self.features(seg, previous)
-        weights = self.weights
-        scores = list(weights.bias)
-        rows = weights.rows
+        dense = self._dense
+        active: list[tuple[str, float, list[float]]] = []
+        rows: list[list[float]] = [self.weights.bias]
         for fid, hit in named.items():
-            row = rows.get(fid)
-            if row:
+            row = dense.get(fid, _MISSING)
+            if row is _MISSING:
+                row = self._row(fid)
+            if row is not None:
                 value = hit.value
-                for i in range(0, len(row), 2):
-                    scores[int(row[i])] += row[i + 1] * value
+                if value != 1.0:
+                    row = [w * value for w in row]
+                rows.append(row)
+                active.append((fid, 1.0, row))
         for fid in lexical:
-            row = rows.get(fid)
-            if row:
-                for i in range(0, len(row), 2):
-                    scores[int(row[i])] += row[i + 1]
+            row = dense.get(fid, _MISSING)
+            if row is _MISSING:
+                row = self._row(fid)
+            if row is not None:
+                rows.append(row)
+                active.append((fid, 1.0, row))
+        scores = list(map(sum, zip(*rows)))  # column sums, in C
         best = max(range(len(scores)), key=scores.__getitem__)
-        code = weights.codes[best]
-        return Act(code, seg.sentence.start, seg.sentence.end, seg.sentence.index, *self._explain(seg, best, named, lexical))
+        code = self.weights.codes[best]
+        return Act(code, seg.sentence.start, seg.sentence.end, seg.sentence.index, *self._explain(seg, best, named, active))
 
-    def _explain(self, seg: Segment, k: int, named: dict[str, Hit], lexical: list[str]) -> tuple[list[str], list[Reason]]:
-        rows = self.weights.rows
-        reasons: list[Reason] = []
-        for fid, hit in named.items():
-            w = _weight(rows.get(fid), k) * hit.value
-            if w > 0:
-                reasons.append(Reason(fid, w, hit.start, hit.end))
-        for fid in lexical:
-            w = _weight(rows.get(fid), k)
-            if w > 0:
-                start, end = _lexical_span(seg, fid)
-                reasons.append(Reason(fid, w, start, end))
-        reasons.sort(key=lambda r: -r.weight)
-        reasons = reasons[:MAX_REASONS]
+    def _explain(self, seg: Segment, k: int, named: dict[str, Hit], active: list[tuple[str, float, list[float]]]) -> tuple[list[str], list[Reason]]:
+        """The features that added most to code k, with the words that fired them."""
+        top = sorted(((row[k] * value, fid) for fid, value, row in active if row[k] * value > 0), reverse=True)[:MAX_REASONS]
+        reasons = []
+        for weight, fid in top:
+            hit = named.get(fid)
+            start, end = (hit.start, hit.end) if hit is not None else _lexical_span(seg, fid)
+            reasons.append(Reason(fid, round(weight, 3), start, end))
         return [r.feature for r in reasons], reasons
 
     def code(self, reply: Analysis, client: Analysis | None) -> Coding:
@@ -143,15 +156,6 @@ class CoderModel:
         acts = [self.decide(seg, segs[i - 1] if i else None) for i, seg in enumerate(segs)]
         primary = primary_act(acts)
         return Coding(primary.code, acts, list(primary.features))
-
-
-def _weight(row: list[float] | None, k: int) -> float:
-    if not row:
-        return 0.0
-    for i in range(0, len(row), 2):
-        if int(row[i]) == k:
-            return row[i + 1]
-    return 0.0
 
 
 def _lexical_span(seg: Segment, fid: str) -> tuple[int, int]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from empathy_coach.scoring.lexicon import Match
+from empathy_coach.scoring.lexicon import Match, longest
+from empathy_coach.scoring.tables import FEELINGS
 from empathy_coach.scoring.text import Analysis, Sentence, Token
 
 # Punctuation that closes a clause inside a sentence.
@@ -64,9 +65,8 @@ class Segment:
         return (self.words[first].start, self.words[min(last, len(self.words)) - 1].end)
 
 
-def segments(reply: Analysis, client: Analysis | None, cue_matches: list[Match], feeling_matches: list[Match],
-             lead_fillers: frozenset[str]) -> list[Segment]:
-    """Cut a reply into sentence segments and hand each the cue and feeling matches inside it."""
+def segments(reply: Analysis, client: Analysis | None, cue_matches: list[Match], lead_fillers: frozenset[str]) -> list[Segment]:
+    """Cut a reply into sentence segments and hand each the cue matches inside it (feeling words among them)."""
     out: list[Segment] = []
     count = len(reply.sentences)
     by_sentence: dict[int, dict[str, list[Match]]] = {}
@@ -74,16 +74,14 @@ def segments(reply: Analysis, client: Analysis | None, cue_matches: list[Match],
     for match in cue_matches:
         sentence = tokens[match.first].sentence
         by_sentence.setdefault(sentence, {}).setdefault(match.category, []).append(match)
-    feelings_by: dict[int, list[Match]] = {}
-    for match in feeling_matches:
-        feelings_by.setdefault(tokens[match.first].sentence, []).append(match)
     for sentence in reply.sentences:
         words = reply.sentence_words(sentence)
         lead = 0
         while lead < len(words) - 1 and words[lead].text in lead_fillers:
             lead += 1
+        cues = by_sentence.get(sentence.index, {})
         out.append(Segment(reply, sentence, client, words, lead, _last_clause(reply, sentence, words),
-                           by_sentence.get(sentence.index, {}), feelings_by.get(sentence.index, []), sentence.index, count))
+                           cues, longest(cues.get(FEELINGS, [])), sentence.index, count))
     return out
 
 

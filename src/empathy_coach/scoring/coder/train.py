@@ -57,4 +57,4 @@ def grouped_split(coded, folds: int, seed: int = 7):
 
 def with_weights(model: CoderModel, weights) -> CoderModel:
     """The same cues and feeling words with other weights."""
-    return CoderModel(model.cues, model.emotions, weights, model.lead_fillers)
+    return CoderModel(model.cues, weights, model.lead_fillers)
