@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe
+from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe, render_reason
 from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, welcome_questions
@@ -240,10 +240,7 @@ def _primary_of(coding: Coding) -> Act:
 
 def _reasons(reply: str, act: Act) -> list[str]:
     """An act's deciding features in words, each with the words of the reply that fired it."""
-    out = []
-    for reason in act.reasons:
-        words = reply[reason.start : reason.end]
-        out.append(f"{describe(reason.feature)}: \"{words}\"" if words and reason.feature[:2] not in ("u:", "b:") else describe(reason.feature))
+    out = [render_reason(reason.feature, reply[reason.start : reason.end]) for reason in act.reasons]
     return out or [describe(f) for f in act.features]
 
 

@@ -129,7 +129,7 @@ def tag_question(seg: Segment) -> Hit | None:
     if not _is_question_mark(seg) or seg.last_clause == 0:
         return None
     tail = seg.texts[seg.last_clause :]
-    if 1 <= len(tail) <= 3 and (tail[0] in ("right", "yes", "yeah", "no", "correct") or seg.cue_at("auxiliaries", seg.last_clause)):
+    if 1 <= len(tail) <= 3 and (seg.cue_at("tag_words", seg.last_clause) or seg.cue_at("auxiliaries", seg.last_clause)):
         return _hit(seg, seg.last_clause)
     return None
 
@@ -160,9 +160,8 @@ def imperative_lead(seg: Segment) -> Hit | None:
     """
     i = seg.lead
     if seg.cue_at("imperative_verbs", i) and not seg.cue_at("subjects", i):
-        following = seg.word_at(i + 1)
-        if following in ("you", "i", "we") and seg.word_at(i) not in ("let", "tell", "ask", "help", "give", "do", "just", "never", "always"):
-            return None
+        if seg.cue_at("persons", i + 1) and not seg.cue_at("person_object_verbs", i):
+            return None  # 'Try you...' is no sentence; 'tell you', 'let me' are
         return _hit(seg, i, i + 2)
     return None
 
@@ -182,11 +181,9 @@ def modal_directive(seg: Segment) -> Hit | None:
     """Passes: "You need to put yourself first."  Fails: "You feel you need nobody."
     """
     for match in seg.cue("modal_directives"):
-        before = seg.reply.tokens[match.first - 1].text if match.first > 0 else ""
-        if before in ("feel", "feels", "think", "thinks", "believe", "like", "that", "if", "whether", "how", "what"):
+        if seg.cue_at_token("reporting_words", match.first - 1):
             continue  # a belief reported ('you feel you need to...'), not a directive
-        after = seg.reply.tokens[match.last].text if match.last < len(seg.reply.tokens) else ""
-        if after in ("feel", "be", "have", "sound", "seem"):
+        if seg.cue_at_token("inference_verbs", match.last):
             continue  # an inference ('you must feel trapped')
         return _match_hit(match)
     return None
@@ -199,9 +196,8 @@ def soft_directive(seg: Segment) -> Hit | None:
     for match in seg.cue("soft_directives"):
         if match.negated:
             continue
-        following = seg.reply.tokens[match.last].text if match.last < len(seg.reply.tokens) else ""
-        if match.phrase in ("it might be worth", "it may be worth", "it is worth") and following in ("nothing", "it", "more", "less"):
-            continue
+        if match.phrase.endswith("worth") and seg.cue_at_token("worth_objects", match.last):
+            continue  # 'worth nothing to him' values, it does not suggest
         return _match_hit(match)
     return None
 
@@ -253,8 +249,7 @@ def client_possibility(seg: Segment) -> Hit | None:
     """Passes: "You could write down what you want to say."  Fails: "You wrote down what you wanted to say."
     """
     for match in seg.cue("modal_possibility"):
-        after = seg.reply.tokens[match.last].text if match.last < len(seg.reply.tokens) else ""
-        if after in ("feel", "be", "have", "sound", "seem", "not", "never"):
+        if seg.cue_at_token("inference_verbs", match.last) or seg.cue_at_token("limits", match.last):
             continue  # a feeling inferred or a limit named, not a course of action
         return _match_hit(match)
     return None
@@ -275,8 +270,7 @@ def reassurance(seg: Segment) -> Hit | None:
     """Passes: "Don't worry, it'll be okay."  Fails: "You worry it won't be okay."
     """
     for match in seg.cue("reassurance"):
-        before = seg.reply.tokens[match.first - 1].text if match.first > 0 else ""
-        if before in ("worry", "worried", "afraid", "scared", "fear", "hope", "wish", "wonder", "whether", "if"):
+        if seg.cue_at_token("reporting_words", match.first - 1):
             continue  # the client's hope or fear given back
         return _match_hit(match)
     return None
@@ -301,8 +295,7 @@ def judgement(seg: Segment) -> Hit | None:
     """Passes: "You're letting them walk all over you."  Fails: "You're letting yourself rest for once."
     """
     for match in seg.cue("judgement"):
-        before = [t.text for t in seg.reply.tokens[max(0, match.first - 4) : match.first]]
-        if any(w in ("feel", "feels", "felt", "afraid", "worried", "scared", "think", "thinks", "called", "calls", "said", "says", "told", "tells", "hear", "heard") for w in before):
+        if any(seg.cue_at_token("reporting_words", i) for i in range(max(0, match.first - 4), match.first)):
             continue  # a judgement someone made, or the client fears, given back
         if match.negated:
             continue
@@ -317,7 +310,7 @@ def judges_client(seg: Segment) -> Hit | None:
     hit = judgement(seg)
     if hit is None or not seg.cue("second_person"):
         return None
-    return hit if client_subject(seg) is not None or seg.word_at(seg.lead) in ("that", "this", "it") else None
+    return hit if client_subject(seg) is not None or seg.cue_at("demonstratives", seg.lead) else None
 
 
 @feature("a statement about everyone, not about this client", needs="universal_subjects")
@@ -395,7 +388,7 @@ def second_person(seg: Segment) -> Hit | None:
 def client_subject(seg: Segment) -> Hit | None:
     """Passes: "So you're the one who always says yes."  Fails: "So I'm the one who always says yes."
     """
-    if seg.word_at(seg.lead) in ("you", "your", "u", "ur"):
+    if seg.cue_at("second_person", seg.lead):
         return _hit(seg, seg.lead, seg.lead + 2)
     return None
 
@@ -404,7 +397,7 @@ def client_subject(seg: Segment) -> Hit | None:
 def counselor_subject(seg: Segment) -> Hit | None:
     """Passes: "I was thinking about my own mother."  Fails: "You were thinking about your mother."
     """
-    if seg.word_at(seg.lead) in ("i", "my", "me"):
+    if seg.cue_at("first_person", seg.lead):
         return _hit(seg, seg.lead, seg.lead + 2)
     return None
 
@@ -447,6 +440,18 @@ def feeling_named(seg: Segment) -> Hit | None:
     for match in seg.feelings:
         if not match.negated:
             return _match_hit(match)
+    return None
+
+
+@feature("gives a feeling back as the client's")
+def feeling_reflected(seg: Segment) -> Hit | None:
+    """Passes: "That sounds frustrating."  Fails: "I feel frustrated with him."
+    """
+    feeling = feeling_named(seg)
+    if feeling is None or seg.cue_at("first_person", seg.lead) or seg.cue("sympathy"):
+        return None
+    if client_subject(seg) is not None or seg.cue_at("demonstratives", seg.lead) or seg.cue("reflective_stems"):
+        return feeling
     return None
 
 

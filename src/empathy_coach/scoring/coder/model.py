@@ -210,6 +210,23 @@ def primary_act(acts: list[Act]) -> Act:
     return last
 
 
+def render_reason(feature_id: str, words: str) -> str:
+    """A reason in words, quoting the reply's own words that fired it."""
+    kind, _, _ = feature_id.partition(":")
+    quoted = f'"{words}"'
+    if feature_id in FEATURE_BY_ID:
+        return f"{FEATURE_BY_ID[feature_id].label}: {quoted}" if words else FEATURE_BY_ID[feature_id].label
+    if kind in ("u", "b"):
+        return f"the words {quoted}"
+    if kind in ("L1", "L2"):
+        return f"opens with {quoted}"
+    if kind == "E":
+        return f"ends with {quoted}"
+    if kind == "C1":
+        return f"its last clause opens with {quoted}"
+    return describe(feature_id)
+
+
 def describe(feature_id: str) -> str:
     """A feature id in words, for feedback."""
     known = FEATURE_BY_ID.get(feature_id)

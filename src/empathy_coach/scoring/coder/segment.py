@@ -56,6 +56,12 @@ class Segment:
                 return match
         return None
 
+    def cue_at_token(self, category: str, token_index: int) -> bool:
+        """Whether a cue of `category` starts at the given token of the reply (a neighbour of a match)."""
+        if not 0 <= token_index < len(self.reply.tokens):
+            return False
+        return any(m.first == token_index for m in self.cues.get(category, ()))
+
     def span(self, first_word: int = 0, last_word: int | None = None) -> tuple[int, int]:
         """Character span of words [first_word, last_word) of the sentence."""
         if not self.words:

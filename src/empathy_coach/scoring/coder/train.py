@@ -7,12 +7,12 @@ from empathy_coach.scoring.coder.model import CoderModel
 from empathy_coach.scoring.text import Analysis
 
 
-def examples(model: CoderModel, coded, part: str | None = "develop", reply_weight: float = 1.0) -> list[Example]:
+def examples(model: CoderModel, coded, part: str | None = "develop", reply_weight: float = 1.0, span_weight: float = 1.0) -> list[Example]:
     """Training examples from a CodedSet (grading.coded), optionally only one part of it."""
     out: list[Example] = []
     for answer in coded.answers:
         if part is None or answer.part == part:
-            out.extend(span_examples(model, answer.client, answer.text, answer.spans, answer.thread))
+            out.extend(span_examples(model, answer.client, answer.text, answer.spans, answer.thread, span_weight))
     for record in coded.replies:
         if part is None or record.part == part:
             out.extend(sentence_examples(model, record.client, record.reply, record.code, "reply:" + record.group, reply_weight))
