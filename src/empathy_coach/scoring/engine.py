@@ -271,9 +271,11 @@ def score_reply(reply: str, client: str | None = None, *, turn: m.Turn | None = 
 
 def scorer_for(catalog, ref) -> Scorer:
     """The scorer for a scenario of a catalog: its rubric with the lexicons the catalog resolves."""
-    name = ref.scenario.rubric or ref.bank.rubric
-    loaded = catalog.rubric(name, ref.loaded)
-    return _catalog_scorer(catalog, loaded.value, loaded.path)
+    rubric = catalog.rubric_for(ref)
+    path = None
+    if rubric.coder and hasattr(catalog, "rubric"):  # a fitted coder file is found beside its rubric
+        path = catalog.rubric(ref.scenario.rubric or ref.bank.rubric, ref.loaded).path
+    return _catalog_scorer(catalog, rubric, path)
 
 
 def coder_for(rubric: m.Rubric, rubric_path: str | None) -> CoderModel:
