@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply, not_the_counsellors
+from empathy_coach.scoring.behaviour import QUESTIONS, REFLECTIONS, Coding, Lexicons, code_reply, not_the_counsellors, primary_act
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
-from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, welcome_questions
+from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, RelatedWords, welcome_questions
 from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis
 
 MAX_TIPS = 3
@@ -59,6 +59,7 @@ class Scorer:
         self._welcoming = [r for r in self.order if getattr(r, "welcome_questions", None)]
         self._plan = [(rule, rule.kind, REGISTRY[rule.kind]) for rule in self.order]
         self.total_weight = 0.0
+        self.related = _related_tables(rubric, lexicons)
 
     def code(self, reply: str, client: str | None = None) -> Coding:
         return code_reply(Analysis(reply), Analysis(client) if client else None, self.lexicons)
@@ -69,7 +70,7 @@ class Scorer:
         client_analysis = self._client_analysis(client_text) if client_text else None
         coding = code_reply(reply_analysis, client_analysis, self.lexicons)
         roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
-        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled)
+        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled, related=self.related)
         roadblocks = self._without_welcome_questions(roadblocks, ctx, turn, tags)
         results: list[RuleResult] = []
         earned = total = 0.0
@@ -111,7 +112,16 @@ class Scorer:
             )
             if tip and rule.weight > points:
                 gains.append((rule.weight - points, -index, tip))
-        score = round(100.0 * earned / total, 1) if total else 0.0
+        quality = earned / total if total else 0.0
+        rung = self._rung(coding, roadblocks, ctx, turn, tags, required_failed) if self.rubric.ladder else None
+        if rung is not None:
+            low, high = rung.band
+            score = round(low + (high - low) * quality, 1)
+        else:
+            score = round(100.0 * quality, 1)
+            if required_failed:
+                # A required rule failed: the score keeps its order among failing replies, below the pass mark.
+                score = round(score * max(self.rubric.pass_score - 1.0, 0.0) / 100.0, 1)
         gains.sort(reverse=True)
         tips = list(dict.fromkeys(tip for _, _, tip in gains))[:MAX_TIPS]
         passed = (not empty) and score >= self.rubric.pass_score and not required_failed
@@ -130,7 +140,39 @@ class Scorer:
             tips=tips if not empty else ["Write a reply that gives back what the client feels and means."],
             rubric=self.rubric.id,
             truncated=reply_analysis.truncated,
+            rung=rung.id if rung is not None else "",
+            rung_label=(rung.label or rung.id) if rung is not None else "",
         )
+
+    def _rung(self, coding: Coding, roadblocks, ctx: Context, turn, tags, required_failed: bool) -> m.Rung | None:
+        """The ladder's rung of a reply: its primary act's, or a lower one that a roadblock it contains names."""
+        ladder = self.rubric.ladder
+        behaviour = coding.behaviour
+        phrases = sorted({p for rule in self._welcoming if self._applies(rule, turn, tags) for p in rule.welcome_questions})
+        if phrases:
+            welcome = welcome_questions(phrases, ctx)
+            if welcome:  # a welcome question after a reflection: the reply stands on the statement it makes
+                rest = [a for a in coding.acts if a not in welcome]
+                behaviour = primary_act(rest).code if rest else behaviour
+        index = next((i for i, r in enumerate(ladder) if behaviour in r.behaviours), len(ladder) - 1)
+        for kind, _, _ in roadblocks:
+            lower = next((i for i, r in enumerate(ladder) if kind in r.roadblocks), -1)
+            index = max(index, lower)
+        rung = ladder[index]
+        if rung.needs_any and rung.otherwise:
+            ran = [ctx.results[r] for r in rung.needs_any if r in ctx.results]
+            if ran and not any(o.passed for o in ran):
+                lower = next((i for i, r in enumerate(ladder) if r.id == rung.otherwise), index)
+                index = max(index, lower)
+                rung = ladder[index]
+        if required_failed and rung.band[1] >= self.rubric.pass_score:
+            capped = next((r for r in ladder[index:] if r.capped), None)
+            if capped is not None:
+                return capped
+            # No capped rung: the reply keeps its rung's order, below the pass mark.
+            factor = max(self.rubric.pass_score - 1.0, 0.0) / 100.0
+            return m.Rung(id=rung.id, label=rung.label, band=[rung.band[0] * factor, rung.band[1] * factor])
+        return rung
 
     def _client_analysis(self, text: str) -> Analysis:
         # A class answers the same client statements: analyse each once (matches are memoised on it).
@@ -201,6 +243,21 @@ class Scorer:
                     inside.add(kind)
         found.sort(key=lambda f: (f[1], f[0]))
         return found
+
+
+def _related_tables(rubric: m.Rubric, lexicons) -> dict[str, RelatedWords]:
+    """The related-words tables the rubric's rules name, compiled (built-in ones from the cache)."""
+    names = sorted({getattr(r, "related", "") for r in rubric.rules} - {""})
+    tables: dict[str, RelatedWords] = {}
+    for name in names:
+        given = lexicons.get(name) if isinstance(lexicons, Mapping) else None
+        if given is not None:
+            tables[name] = RelatedWords.compile(given.phrases)
+        else:
+            from empathy_coach.scoring.resources import builtin_related
+
+            tables[name] = builtin_related(name)
+    return tables
 
 
 def _opens_act(reply: Analysis, match, spans: list[tuple[int, int]]) -> bool:

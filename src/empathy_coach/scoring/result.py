@@ -68,6 +68,8 @@ class ScoreResult(Struct):
     tips: list[str]
     rubric: str
     truncated: bool = False
+    rung: str = ""  # the ladder's rung the reply stands on (docs/scoring.md), when the rubric has a ladder
+    rung_label: str = ""
 
 
 class ScoredRecord(Struct, omit_defaults=False):

@@ -33,6 +33,7 @@ class Context:
     roadblocks: list[tuple[str, int, int]]  # (kind, start, end)
     results: dict[str, "Outcome"] = field(default_factory=dict)
     compiled: dict[str, object] = field(default_factory=dict)
+    related: dict[str, "RelatedWords"] = field(default_factory=dict)  # related-words tables by lexicon id
 
     def span_text(self, start: int, end: int) -> str:
         return self.reply.original[start:end]
@@ -182,24 +183,77 @@ def _stem_spans(reply: Analysis) -> dict[str, list[tuple[int, int]]]:
     return index
 
 
-def _covered(point: m.ContentPoint, reply: Analysis, cache: dict) -> list[tuple[int, int]]:
-    key = (point.text, tuple(point.synonyms))
+def _related_stems(reply: Analysis, related: PhraseSet | None) -> dict[str, list[tuple[int, int]]]:
+    """For each group of related words the reply uses, the spans where it uses them (computed once per text)."""
+    if related is None:
+        return {}
+    key = ("related spans", id(related))
+    index = reply.memo.get(key)
+    if index is None:
+        index = reply.memo[key] = {}
+        for match in related.find(reply):
+            index.setdefault(match.category, []).append((match.start, match.end))
+    return index
+
+
+def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: RelatedWords | None = None) -> list[tuple[int, int]]:
+    """The spans of the reply that carry a content point: its synonyms, or at least half of its content
+    words, each given back by its stem or by a word related in meaning (job ~ work, mum ~ mother)."""
+    key = (point.text, tuple(point.synonyms), id(related))
     phrases = cache.get(key)
     if phrases is None:
-        phrases = PhraseSet({"syn": list(point.synonyms)}) if point.synonyms else None
-        content = [stem(w) for w in phrase_tokens(point.text) if w not in STOPWORDS and len(w) > 2]
-        cache[key] = phrases = (phrases, content)
-    synonym_set, content = phrases
+        synonym_set = PhraseSet({"syn": list(point.synonyms)}) if point.synonyms else None
+        content = list(dict.fromkeys(stem(w) for w in phrase_tokens(point.text) if w not in STOPWORDS and len(w) > 2))
+        groups = [related.groups_of(s) if related is not None else frozenset() for s in content]
+        cache[key] = phrases = (synonym_set, content, groups)
+    synonym_set, content, groups = phrases
     spans: list[tuple[int, int]] = []
     if synonym_set is not None:
         spans.extend(_match_spans(synonym_set.find(reply)))
     if content:
         by_stem = _stem_spans(reply)
-        matched = [s for s in set(content) if s in by_stem]
-        if len(matched) >= max(1, (len(content) + 1) // 2):
-            for s in matched:
-                spans.extend(by_stem[s])
+        by_group = _related_stems(reply, related.phrases) if related is not None else {}
+        found: list[list[tuple[int, int]]] = []
+        for s, word_groups in zip(content, groups):
+            where = list(by_stem.get(s, ()))
+            for group in word_groups:
+                where.extend(by_group.get(group, ()))
+            if where:
+                found.append(where)
+        if len(found) >= max(1, (len(content) + 1) // 2):
+            for where in found:
+                spans.extend(where)
     return sorted(set(spans))
+
+
+class RelatedWords:
+    """Groups of words related in meaning, from a lexicon's `phrases` (one group per key)."""
+
+    def __init__(self, phrases: PhraseSet, by_stem: dict[str, frozenset[str]]) -> None:
+        self.phrases = phrases
+        self._by_stem = by_stem
+
+    @classmethod
+    def compile(cls, groups: dict[str, list[str]]) -> RelatedWords:
+        by_stem: dict[str, set[str]] = {}
+        for group, words in groups.items():
+            for word in words:
+                tokens = phrase_tokens(str(word).replace("~", ""))
+                # A one-word entry is known by its stem; a phrase ("worn out") by its last content word
+                # is too loose, so phrases only count in the reply, not as the client's word.
+                if len(tokens) == 1:
+                    by_stem.setdefault(stem(tokens[0]), set()).add(group)
+        return cls(PhraseSet(groups), {k: frozenset(v) for k, v in by_stem.items()})
+
+    def groups_of(self, word_stem: str) -> frozenset[str]:
+        return self._by_stem.get(word_stem, frozenset())
+
+    def to_builtins(self) -> dict:
+        return {"phrases": self.phrases.to_builtins(), "by_stem": {k: sorted(v) for k, v in self._by_stem.items()}}
+
+    @classmethod
+    def from_builtins(cls, data: dict) -> RelatedWords:
+        return cls(PhraseSet.from_builtins(data["phrases"]), {k: frozenset(v) for k, v in data["by_stem"].items()})
 
 
 def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
@@ -207,14 +261,15 @@ def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
     if not points:
         return None
     cache = ctx.compiled.setdefault("content", {})
+    related = ctx.related.get(rule.related) if rule.related else None
     covered, missing, spans = [], [], []
     for point in points:
-        found = _covered(point, ctx.reply, cache)  # type: ignore[arg-type]
+        found = _covered(point, ctx.reply, cache, related)  # type: ignore[arg-type]
         (covered if found else missing).append(point.text)
         spans.extend(found)
     coverage = len(covered) / len(points)
-    target = max(rule.min_coverage, 1e-9)
-    fraction = min(1.0, coverage / target)
+    # Partial coverage earns partial points: the share of the points carried, no more.
+    fraction = coverage
     passed = coverage >= rule.min_coverage
     values = {"missing": "; ".join(missing), "covered": "; ".join(covered), "coverage": f"{coverage:.0%}"}
     detail = f"carries {len(covered)} of {len(points)} points" + (f": {'; '.join(covered)}" if covered else "")
@@ -313,12 +368,16 @@ def evaluate_roadblocks(rule: m.RoadblocksRule, ctx: Context) -> Outcome:
 
 
 def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
+    """The share of the reply's content words that stand in verbatim runs of `ngram` or more words
+    from the client's statement. 'So you're saying your mum died in March and everyone expects you
+    to be over it' repeats every content word; 'You still reach for her in the small things' none."""
     if ctx.client is None:
         return None
     client_words = [t.text for t in ctx.client.tokens if t.word]
     reply_tokens = [t for t in ctx.reply.tokens if t.word]
+    content = [t.text not in STOPWORDS and len(t.text) > 2 for t in reply_tokens]
     n = rule.ngram
-    if len(reply_tokens) < n or len(client_words) < n:
+    if len(reply_tokens) < n or len(client_words) < n or not any(content):
         return Outcome(1.0, True, [], {"overlap": "0%"}, "in the counsellor's own words")
     grams = {tuple(client_words[i : i + n]) for i in range(len(client_words) - n + 1)}
     copied = [False] * len(reply_tokens)
@@ -326,12 +385,12 @@ def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
         if tuple(t.text for t in reply_tokens[i : i + n]) in grams:
             for k in range(i, i + n):
                 copied[k] = True
-    share = sum(copied) / len(reply_tokens)
+    share = sum(1 for c, w in zip(copied, content) if c and w) / sum(content)
     spans = _runs(reply_tokens, copied)
     values = {"overlap": f"{share:.0%}", "found": _quote(ctx, spans)}
     if share > rule.max_overlap:
-        return Outcome(0.0, False, spans, values, f"{share:.0%} repeated word for word")
-    return Outcome(1.0, True, [], values, f"{share:.0%} of the words repeated verbatim")
+        return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word")
+    return Outcome(1.0, True, [], values, f"{share:.0%} of the content words repeated verbatim")
 
 
 def _runs(tokens, flags: list[bool]) -> list[tuple[int, int]]:
@@ -413,26 +472,53 @@ def evaluate_validation(rule: m.ValidationRule, ctx: Context) -> Outcome:
 # ---------------------------------------------------------------- double_sided
 
 
+_TWO_SIDES = frozenset({"two_sides"})
+
+
+def _two_sided_frame(ctx: Context) -> tuple[int, int] | None:
+    """A frame that holds two sides by its structure, with the reply's own words on both sides of it:
+    'on one hand... and yet', 'part of you... another part', 'and at the same time', 'but also'."""
+    frames = ctx.markers.find(ctx.reply, _TWO_SIDES)
+    if not frames:
+        return None
+    words = [i for i, t in enumerate(ctx.reply.tokens) if t.word and t.text not in STOPWORDS and len(t.text) > 2]
+    for frame in frames:
+        if any(i < frame.first for i in words) and any(i >= frame.last for i in words):
+            return (frame.start, frame.end)
+    return None
+
+
 def evaluate_double_sided(rule: m.DoubleSidedRule, ctx: Context) -> Outcome | None:
+    """Both sides of the client's ambivalence in one reply: the turn's two sides given back (by their words
+    or words related in meaning), or two sides held by structure ('part of you... and another part')."""
     if ctx.turn is None or len(ctx.turn.sides) < 2:
         return None
     cache = ctx.compiled.setdefault("content", {})
+    related = ctx.related.get(rule.related) if rule.related else None
     sides = ctx.turn.side_points()[:2]
-    found = [_covered(side, ctx.reply, cache) for side in sides]  # type: ignore[arg-type]
+    found = [_covered(side, ctx.reply, cache, related) for side in sides]  # type: ignore[arg-type]
     spans = sorted({s for f in found for s in f})
     values = {"first": sides[0].text, "second": sides[1].text}
     missing = [side.text for side, f in zip(sides, found) if not f]
-    if missing:
+    frame = _two_sided_frame(ctx)
+    if frame is not None and len(missing) < 2:
+        cancels = []
+    elif missing:
         values["missing"] = "; ".join(missing)
+        if frame is not None:
+            return Outcome(0.75, True, [frame], values, f"holds two sides by its structure ('{ctx.span_text(*frame)}'), though neither is the client's")
         return Outcome(0.5 if len(missing) == 1 else 0.0, False, spans, values, "only one side" if len(missing) == 1 else "neither side")
-    first_end = min(f[0][1] for f in found)
-    second_start = max(f[0][0] for f in found)
-    cancels = [x for x in ctx.markers.find(ctx.reply, {"cancelling_joins"}) if first_end <= x.start <= second_start]
+    else:
+        first_end = min(f[0][1] for f in found)
+        second_start = max(f[0][0] for f in found)
+        cancels = [x for x in ctx.markers.find(ctx.reply, {"cancelling_joins"}) if first_end <= x.start <= second_start]
     if cancels:
         span = (cancels[0].start, cancels[0].end)
         values["join"] = ctx.span_text(*span)
         return Outcome(0.6, False, spans + [span], values, f"'{ctx.span_text(*span)}' cancels the first side")
-    return Outcome(1.0, True, spans, values, "holds both sides")
+    if frame is not None and missing:
+        return Outcome(1.0, True, sorted(set(spans + [frame])), values, f"holds both sides: '{ctx.span_text(*frame)}'")
+    return Outcome(1.0, True, sorted(set(spans + ([frame] if frame else []))), values, "holds both sides")
 
 
 # ---------------------------------------------------------------- nonverbal
