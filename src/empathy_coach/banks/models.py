@@ -288,6 +288,10 @@ class ParrotingRule(RuleBase, tag="parroting"):
     # `ngram` words copied verbatim from the client's statement.
     max_overlap: Annotated[float, Meta(gt=0, le=1)] = 0.7
     ngram: Annotated[int, Meta(ge=2, le=8)] = 4
+    # ...and when the copied words are at least this share of the client's own content words: a
+    # selective repeat of the key words ("You want to be off them, and you're scared to be off them")
+    # is a simple reflection; giving the statement back whole is parroting. 0 judges the reply alone.
+    min_client_share: Annotated[float, Meta(ge=0, le=1)] = 0.0
 
 
 class LengthRule(RuleBase, tag="length"):

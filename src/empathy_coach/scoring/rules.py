@@ -385,11 +385,14 @@ def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
         if tuple(t.text for t in reply_tokens[i : i + n]) in grams:
             for k in range(i, i + n):
                 copied[k] = True
+    copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content) if c and w}
     share = sum(1 for c, w in zip(copied, content) if c and w) / sum(content)
+    client_content = {t.stem for t in ctx.client.tokens if t.word and t.text not in STOPWORDS and len(t.text) > 2}
+    client_share = len(copied_words & client_content) / len(client_content) if client_content else 0.0
     spans = _runs(reply_tokens, copied)
-    values = {"overlap": f"{share:.0%}", "found": _quote(ctx, spans)}
-    if share > rule.max_overlap:
-        return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word")
+    values = {"overlap": f"{share:.0%}", "found": _quote(ctx, spans), "client_share": f"{client_share:.0%}"}
+    if share > rule.max_overlap and client_share >= rule.min_client_share:
+        return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word ({client_share:.0%} of the client's)")
     return Outcome(1.0, True, [], values, f"{share:.0%} of the content words repeated verbatim")
 
 
