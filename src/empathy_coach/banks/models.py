@@ -362,6 +362,9 @@ class Rung(Base):
     # The rung for a reply of a rung reaching the pass mark that fails a required rule
     # (parroting, a monologue): it cannot pass, and still ranks above the rungs below.
     capped: bool = False
+    # A reply that fails any of these rules stands on this rung whatever its behaviour: a reply that
+    # gives the client's statement back whole is parroting, whatever the client's own words do.
+    when_failed: list[Identifier] = field(default_factory=list)
     # A reply on this rung that fails every one of these rules (of those that apply) stands on the
     # rung `otherwise` instead: a "reflection" that gives back none of the client's words or feelings
     # reflects nothing, it changes the subject.

@@ -158,6 +158,9 @@ class Scorer:
         for kind, _, _ in roadblocks:
             lower = next((i for i, r in enumerate(ladder) if kind in r.roadblocks), -1)
             index = max(index, lower)
+        for i, candidate in enumerate(ladder):
+            if any(r in ctx.results and not ctx.results[r].passed for r in candidate.when_failed):
+                return candidate
         rung = ladder[index]
         if rung.needs_any and rung.otherwise:
             ran = [ctx.results[r] for r in rung.needs_any if r in ctx.results]

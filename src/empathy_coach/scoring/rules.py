@@ -367,14 +367,21 @@ def evaluate_roadblocks(rule: m.RoadblocksRule, ctx: Context) -> Outcome:
 # ---------------------------------------------------------------- parroting
 
 
+_BE = {"am": "\x00be", "are": "\x00be", "was": "\x00was", "were": "\x00was"}
+_CLIENT_PERSON = {"i": "\x00p", "me": "\x00p", "my": "\x00pp", "mine": "\x00pq", "myself": "\x00ps", **_BE}
+_REPLY_PERSON = {"you": "\x00p", "your": "\x00pp", "yours": "\x00pq", "yourself": "\x00ps", **_BE}
+
+
 def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
     """The share of the reply's content words that stand in verbatim runs of `ngram` or more words
     from the client's statement. 'So you're saying your mum died in March and everyone expects you
     to be over it' repeats every content word; 'You still reach for her in the small things' none."""
     if ctx.client is None:
         return None
-    client_words = [t.text for t in ctx.client.tokens if t.word]
+    # "I" given back as "you" is still the client's words: person and "am/are" are compared as one.
+    client_words = [_CLIENT_PERSON.get(t.text, t.text) for t in ctx.client.tokens if t.word]
     reply_tokens = [t for t in ctx.reply.tokens if t.word]
+    reply_words = [_REPLY_PERSON.get(t.text, t.text) for t in reply_tokens]
     content = [t.text not in STOPWORDS and len(t.text) > 2 for t in reply_tokens]
     n = rule.ngram
     if len(reply_tokens) < n or len(client_words) < n or not any(content):
@@ -382,7 +389,7 @@ def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
     grams = {tuple(client_words[i : i + n]) for i in range(len(client_words) - n + 1)}
     copied = [False] * len(reply_tokens)
     for i in range(len(reply_tokens) - n + 1):
-        if tuple(t.text for t in reply_tokens[i : i + n]) in grams:
+        if tuple(reply_words[i : i + n]) in grams:
             for k in range(i, i + n):
                 copied[k] = True
     copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content) if c and w}
