@@ -113,7 +113,7 @@ class Scorer:
             if tip and rule.weight > points:
                 gains.append((rule.weight - points, -index, tip))
         quality = earned / total if total else 0.0
-        rung = self._rung(coding, roadblocks, ctx, turn, tags, required_failed) if self.rubric.ladder else None
+        rung = self._rung(coding, roadblocks, ctx, turn, tags, required_failed) if self.rubric.ladder and not empty else None
         if rung is not None:
             low, high = rung.band
             score = round(low + (high - low) * quality, 1)

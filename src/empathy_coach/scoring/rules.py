@@ -183,16 +183,18 @@ def _stem_spans(reply: Analysis) -> dict[str, list[tuple[int, int]]]:
     return index
 
 
-def _related_stems(reply: Analysis, related: PhraseSet | None) -> dict[str, list[tuple[int, int]]]:
-    """For each group of related words the reply uses, the spans where it uses them (computed once per text)."""
-    if related is None:
-        return {}
-    key = ("related spans", id(related))
+def _content_index(reply: Analysis, related: RelatedWords | None) -> dict[str, list[tuple[int, int]]]:
+    """Each word stem of a text, and each group of related words it uses ("\x00" + group), with the
+    spans where they stand: computed once per text and table."""
+    key = ("content index", id(related))
     index = reply.memo.get(key)
     if index is None:
-        index = reply.memo[key] = {}
-        for match in related.find(reply):
-            index.setdefault(match.category, []).append((match.start, match.end))
+        index = dict(_stem_spans(reply))
+        if related is not None:
+            index = {k: list(v) for k, v in index.items()}
+            for match in related.phrases.find(reply):
+                index.setdefault("\x00" + match.category, []).append((match.start, match.end))
+        reply.memo[key] = index
     return index
 
 
@@ -200,29 +202,31 @@ def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: Relat
     """The spans of the reply that carry a content point: its synonyms, or at least half of its content
     words, each given back by its stem or by a word related in meaning (job ~ work, mum ~ mother)."""
     key = (point.text, tuple(point.synonyms), id(related))
-    phrases = cache.get(key)
-    if phrases is None:
+    compiled = cache.get(key)
+    if compiled is None:
         synonym_set = PhraseSet({"syn": list(point.synonyms)}) if point.synonyms else None
         content = list(dict.fromkeys(stem(w) for w in phrase_tokens(point.text) if w not in STOPWORDS and len(w) > 2))
-        groups = [related.groups_of(s) if related is not None else frozenset() for s in content]
-        cache[key] = phrases = (synonym_set, content, groups)
-    synonym_set, content, groups = phrases
+        # Each content word with the keys that carry it: its stem, and the groups it belongs to.
+        words = [(s, *("\x00" + g for g in sorted(related.groups_of(s)))) if related is not None else (s,) for s in content]
+        cache[key] = compiled = (synonym_set, words, max(1, (len(words) + 1) // 2))
+    synonym_set, words, needed = compiled
     spans: list[tuple[int, int]] = []
     if synonym_set is not None:
         spans.extend(_match_spans(synonym_set.find(reply)))
-    if content:
-        by_stem = _stem_spans(reply)
-        by_group = _related_stems(reply, related.phrases) if related is not None else {}
-        found: list[list[tuple[int, int]]] = []
-        for s, word_groups in zip(content, groups):
-            where = list(by_stem.get(s, ()))
-            for group in word_groups:
-                where.extend(by_group.get(group, ()))
-            if where:
-                found.append(where)
-        if len(found) >= max(1, (len(content) + 1) // 2):
-            for where in found:
-                spans.extend(where)
+    if words:
+        index = _content_index(reply, related)
+        found = 0
+        carried: list[tuple[int, int]] = []
+        for keys in words:
+            hit = False
+            for k in keys:
+                where = index.get(k)
+                if where:
+                    carried.extend(where)
+                    hit = True
+            found += hit
+        if found >= needed:
+            spans.extend(carried)
     return sorted(set(spans))
 
 
@@ -378,15 +382,21 @@ def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
     to be over it' repeats every content word; 'You still reach for her in the small things' none."""
     if ctx.client is None:
         return None
-    # "I" given back as "you" is still the client's words: person and "am/are" are compared as one.
-    client_words = [_CLIENT_PERSON.get(t.text, t.text) for t in ctx.client.tokens if t.word]
-    reply_tokens = [t for t in ctx.reply.tokens if t.word]
-    reply_words = [_REPLY_PERSON.get(t.text, t.text) for t in reply_tokens]
-    content = [t.text not in STOPWORDS and len(t.text) > 2 for t in reply_tokens]
     n = rule.ngram
-    if len(reply_tokens) < n or len(client_words) < n or not any(content):
+    key = ("parroting", n)
+    cached = ctx.client.memo.get(key)
+    if cached is None:
+        # "I" given back as "you" is still the client's words: person and "am/are" are compared as one.
+        client_words = [_CLIENT_PERSON.get(t.text, t.text) for t in ctx.client.tokens if t.word]
+        grams = {tuple(client_words[i : i + n]) for i in range(len(client_words) - n + 1)}
+        client_content = frozenset(t.stem for t in ctx.client.tokens if t.word and t.text not in STOPWORDS and len(t.text) > 2)
+        cached = ctx.client.memo[key] = (grams, client_content)
+    grams, client_content = cached
+    reply_tokens = [t for t in ctx.reply.tokens if t.word]
+    content = [t.text not in STOPWORDS and len(t.text) > 2 for t in reply_tokens]
+    if len(reply_tokens) < n or not grams or not any(content):
         return Outcome(1.0, True, [], {"overlap": "0%"}, "in the counsellor's own words")
-    grams = {tuple(client_words[i : i + n]) for i in range(len(client_words) - n + 1)}
+    reply_words = [_REPLY_PERSON.get(t.text, t.text) for t in reply_tokens]
     copied = [False] * len(reply_tokens)
     for i in range(len(reply_tokens) - n + 1):
         if tuple(reply_words[i : i + n]) in grams:
@@ -394,7 +404,6 @@ def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
                 copied[k] = True
     copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content) if c and w}
     share = sum(1 for c, w in zip(copied, content) if c and w) / sum(content)
-    client_content = {t.stem for t in ctx.client.tokens if t.word and t.text not in STOPWORDS and len(t.text) > 2}
     client_share = len(copied_words & client_content) / len(client_content) if client_content else 0.0
     spans = _runs(reply_tokens, copied)
     values = {"overlap": f"{share:.0%}", "found": _quote(ctx, spans), "client_share": f"{client_share:.0%}"}
