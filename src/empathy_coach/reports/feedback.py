@@ -58,6 +58,8 @@ def render_feedback(reply: str, result: ScoreResult) -> RenderableType:
         Text.assemble(("Behaviour: ", "bold"), result.behaviour_label, (f"  ({'; '.join(result.features[:2])})" if result.features else "", "dim")),
         Text.assemble(("Your reply: ", "bold"), highlighted_reply(reply, result)),
     ]
+    if result.rung_label:
+        parts.insert(2, Text.assemble(("On the ladder: ", "bold"), result.rung_label))
     for rule in result.rules:
         mark, style = ("✓", "green") if rule.passed else ("✗", "red")
         parts.append(Text.assemble((f" {mark} ", style), (rule.id, "bold"), " ", printable(rule.message)))
@@ -78,6 +80,8 @@ def plain_feedback(reply: str, result: ScoreResult) -> str:
         f"Behaviour: {result.behaviour_label}.",
         f"Your reply: {printable(reply)}",
     ]
+    if result.rung_label:
+        lines.insert(2, f"On the ladder: {result.rung_label}.")
     for rule in result.rules:
         evidence = "; ".join(f'"{printable(s.text)}"' for s in rule.spans[:3])
         line = f"{'Passed' if rule.passed else 'Missed'}: {rule.id}: {printable(rule.message)}"

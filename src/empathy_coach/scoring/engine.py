@@ -332,6 +332,11 @@ def scorer_for(catalog, ref) -> Scorer:
     return _catalog_scorer(catalog, rubric)
 
 
+def rubric_scorer(catalog, rubric: m.Rubric) -> Scorer:
+    """The scorer for any rubric of a catalog (`score --rubric`), with the lexicons the catalog resolves."""
+    return _catalog_scorer(catalog, rubric)
+
+
 def _catalog_scorer(catalog, rubric: m.Rubric) -> Scorer:
     cache = catalog.__dict__.setdefault("_scorers", {})
     scorer = cache.get(rubric.id)

@@ -276,8 +276,14 @@ def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
     fraction = coverage
     passed = coverage >= rule.min_coverage
     values = {"missing": "; ".join(missing), "covered": "; ".join(covered), "coverage": f"{coverage:.0%}"}
-    detail = f"carries {len(covered)} of {len(points)} points" + (f": {'; '.join(covered)}" if covered else "")
+    # The points shown are the points stored: the share carried times the rule's weight.
+    detail = (f"gives back {len(covered)} of {len(points)} of what the client said, {_points(fraction * rule.weight)} of {_points(rule.weight)} points"
+              + (f": {'; '.join(covered)}" if covered else ""))
     return Outcome(fraction, passed, sorted(set(spans)), values, detail)
+
+
+def _points(value: float) -> str:
+    return f"{round(value, 2):g}"
 
 
 # ---------------------------------------------------------------- statement
