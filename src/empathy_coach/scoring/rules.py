@@ -166,7 +166,8 @@ def _points_of(ctx: Context) -> list[m.ContentPoint]:
     if points is None:
         seen: dict[str, str] = {}
         for token in ctx.client.tokens:
-            if token.word and token.text not in STOPWORDS and len(token.text) > 3 and token.stem not in seen:
+            # Three letters are enough for a word that matters (job, mum, dad, son, pub).
+            if token.word and token.text not in STOPWORDS and len(token.text) > 2 and token.stem not in seen:
                 seen[token.stem] = token.text
         points = ctx.client.memo["content points"] = [m.ContentPoint(text=word) for word in list(seen.values())[:8]]
     return points
@@ -522,6 +523,9 @@ def evaluate_double_sided(rule: m.DoubleSidedRule, ctx: Context) -> Outcome | No
     related = ctx.related.get(rule.related) if rule.related else None
     sides = ctx.turn.side_points()[:2]
     found = [_covered(side, ctx.reply, cache, related) for side in sides]  # type: ignore[arg-type]
+    if found[0] and found[1] and (set(found[1]) <= set(found[0]) or set(found[0]) <= set(found[1])):
+        # The same words cannot carry both sides ("drinking" is related to "pub", but it says one thing).
+        found[1 if set(found[1]) <= set(found[0]) else 0] = []
     spans = sorted({s for f in found for s in f})
     values = {"first": sides[0].text, "second": sides[1].text}
     missing = [side.text for side, f in zip(sides, found) if not f]
