@@ -82,7 +82,9 @@ def ranking(turn: dict) -> list[str]:
             chosen[rung] = ex["reply"]
     for ex in turn.get("exemplars") or []:
         reply, behaviour = (ex, "complex_reflection") if isinstance(ex, str) else (ex["reply"], ex.get("behaviour", "complex_reflection"))
-        rung = BY_BEHAVIOUR.get(behaviour)
+        # An exemplar is a model that passes: one coded as a question is a reflection then a question
+        # the rubric welcomes (the safety bank's), whose rung its label does not say.
+        rung = BY_BEHAVIOUR.get(behaviour) if behaviour in ("complex_reflection", "simple_reflection") else None
         if rung and rung not in chosen:
             chosen[rung] = reply
     if plain_statement(turn["client"]):
