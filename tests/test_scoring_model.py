@@ -315,3 +315,17 @@ def test_score_with_a_rubric_on_a_scenario_turn():
 def test_the_builtin_rubrics_share_one_ladder():
     ladders = [builtin_rubric(name).ladder for name in ("default", "generic", "safety")]
     assert ladders[0] and ladders[0] == ladders[1] == ladders[2]
+
+
+def test_a_ladder_that_names_a_missing_rule_or_rung_is_a_located_error(tmp_path):
+    rubric = tmp_path / "bad.yaml"
+    rubric.write_text(
+        "id: bad\nrules:\n  - id: named\n    kind: feeling\n"
+        "ladder:\n  - id: top\n    band: [90, 50]\n    needs_any: [nmaed]\n    otherwise: bottm\n  - id: bottom\n    band: [0, 10]\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["check", str(rubric)])
+    assert result.exit_code == 2
+    assert f"{rubric}:7:" in result.output and "low <= high" in result.output
+    assert f"{rubric}:8:" in result.output and "found 'nmaed'" in result.output and "did you mean 'named'" in result.output
+    assert f"{rubric}:9:" in result.output and "found 'bottm'" in result.output
