@@ -169,9 +169,9 @@ def test_the_related_words_table_links_the_pairs_of_the_issue(client_word, reply
     table = builtin_related("related")
     from empathy_coach.scoring.text import Analysis, stem
 
-    groups = table.groups_of(stem(client_word))
-    found = {match.category for match in table.phrases.find(Analysis(f"You {reply_word} it."))}
-    assert groups & found
+    reply = Analysis(f"You {reply_word} it.")
+    assert [reply.original[a:b] for a, b in table.carried_by(reply, stem(client_word))] == [reply_word]
+    assert table.carried_by(Analysis("You bought a car."), stem(client_word)) == []
 
 
 def test_partial_coverage_earns_partial_points_and_the_message_says_the_same():

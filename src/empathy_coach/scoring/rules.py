@@ -184,21 +184,6 @@ def _stem_spans(reply: Analysis) -> dict[str, list[tuple[int, int]]]:
     return index
 
 
-def _content_index(reply: Analysis, related: RelatedWords | None) -> dict[str, list[tuple[int, int]]]:
-    """Each word stem of a text, and each group of related words it uses ("\x00" + group), with the
-    spans where they stand: computed once per text and table."""
-    key = ("content index", id(related))
-    index = reply.memo.get(key)
-    if index is None:
-        index = dict(_stem_spans(reply))
-        if related is not None:
-            index = {k: list(v) for k, v in index.items()}
-            for match in related.phrases.find(reply):
-                index.setdefault("\x00" + match.category, []).append((match.start, match.end))
-        reply.memo[key] = index
-    return index
-
-
 def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: RelatedWords | None = None) -> list[tuple[int, int]]:
     """The spans of the reply that carry a content point: its synonyms, or at least half of its content
     words, each given back by its stem or by a word related in meaning (job ~ work, mum ~ mother)."""
@@ -207,23 +192,26 @@ def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: Relat
     if compiled is None:
         synonym_set = PhraseSet({"syn": list(point.synonyms)}) if point.synonyms else None
         content = list(dict.fromkeys(stem(w) for w in phrase_tokens(point.text) if w not in STOPWORDS and len(w) > 2))
-        # Each content word with the keys that carry it: its stem, and the groups it belongs to.
-        words = [(s, *("\x00" + g for g in sorted(related.groups_of(s)))) if related is not None else (s,) for s in content]
+        # Each content word with what carries it: single-word stems (its own and its related words'),
+        # and related phrases as stem sequences ("worn out").
+        words = [related.expand(s) if related is not None else (frozenset((s,)), ()) for s in content]
         cache[key] = compiled = (synonym_set, words, max(1, (len(words) + 1) // 2))
     synonym_set, words, needed = compiled
     spans: list[tuple[int, int]] = []
     if synonym_set is not None:
         spans.extend(_match_spans(synonym_set.find(reply)))
     if words:
-        index = _content_index(reply, related)
+        by_stem = _stem_spans(reply)
         found = 0
         carried: list[tuple[int, int]] = []
-        for keys in words:
+        for singles, phrases in words:
             hit = False
-            for k in keys:
-                where = index.get(k)
-                if where:
-                    carried.extend(where)
+            for s in singles.intersection(by_stem):
+                carried.extend(by_stem[s])
+                hit = True
+            for phrase in phrases:
+                for start, end in _phrase_spans(reply, by_stem, phrase):
+                    carried.append((start, end))
                     hit = True
             found += hit
         if found >= needed:
@@ -231,34 +219,82 @@ def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: Relat
     return sorted(set(spans))
 
 
-class RelatedWords:
-    """Groups of words related in meaning, from a lexicon's `phrases` (one group per key)."""
+def _phrase_spans(reply: Analysis, by_stem: dict[str, list[tuple[int, int]]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a sequence of stems stands in the reply, word after word (punctuation breaks it)."""
+    if phrase[0] not in by_stem or any(s not in by_stem for s in phrase[1:]):
+        return []
+    tokens = reply.tokens
+    found = []
+    for i, token in enumerate(tokens):
+        if token.word and token.stem == phrase[0] and i + len(phrase) <= len(tokens):
+            run = tokens[i : i + len(phrase)]
+            if all(t.word and t.stem == s for t, s in zip(run, phrase)):
+                found.append((run[0].start, run[-1].end))
+    return found
 
-    def __init__(self, phrases: PhraseSet, by_stem: dict[str, frozenset[str]]) -> None:
-        self.phrases = phrases
+
+class RelatedWords:
+    """Groups of words related in meaning, from a lexicon's `phrases` (one group per key).
+
+    A word belongs to the groups that list it as a single word; what carries it in a reply is
+    any member of those groups, a single word (matched by stem) or a phrase (stem after stem).
+    """
+
+    def __init__(self, groups: dict[str, tuple[frozenset[str], tuple[tuple[str, ...], ...]]], by_stem: dict[str, frozenset[str]]) -> None:
+        self._groups = groups
         self._by_stem = by_stem
+        self._expanded: dict[str, tuple[frozenset[str], tuple[tuple[str, ...], ...]]] = {}
 
     @classmethod
-    def compile(cls, groups: dict[str, list[str]]) -> RelatedWords:
+    def compile(cls, phrases: dict[str, list[str]]) -> RelatedWords:
+        groups: dict[str, tuple[frozenset[str], tuple[tuple[str, ...], ...]]] = {}
         by_stem: dict[str, set[str]] = {}
-        for group, words in groups.items():
+        for group, words in phrases.items():
+            singles: set[str] = set()
+            multis: list[tuple[str, ...]] = []
             for word in words:
-                tokens = phrase_tokens(str(word).replace("~", ""))
-                # A one-word entry is known by its stem; a phrase ("worn out") by its last content word
-                # is too loose, so phrases only count in the reply, not as the client's word.
-                if len(tokens) == 1:
-                    by_stem.setdefault(stem(tokens[0]), set()).add(group)
-        return cls(PhraseSet(groups), {k: frozenset(v) for k, v in by_stem.items()})
+                stems = tuple(stem(w) for w in phrase_tokens(str(word).replace("~", "")))
+                if len(stems) == 1:
+                    singles.add(stems[0])
+                    by_stem.setdefault(stems[0], set()).add(group)
+                elif stems:
+                    multis.append(stems)
+            groups[group] = (frozenset(singles), tuple(multis))
+        return cls(groups, {k: frozenset(v) for k, v in by_stem.items()})
 
     def groups_of(self, word_stem: str) -> frozenset[str]:
         return self._by_stem.get(word_stem, frozenset())
 
+    def expand(self, word_stem: str) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+        """The single-word stems and the phrases that carry a word: itself and its groups' members."""
+        found = self._expanded.get(word_stem)
+        if found is None:
+            singles = {word_stem}
+            multis: list[tuple[str, ...]] = []
+            for group in sorted(self.groups_of(word_stem)):
+                s, mw = self._groups[group]
+                singles |= s
+                multis.extend(p for p in mw if p not in multis)
+            found = self._expanded[word_stem] = (frozenset(singles), tuple(multis))
+        return found
+
+    def carried_by(self, reply: Analysis, word_stem: str) -> list[tuple[int, int]]:
+        """The spans of a reply that carry a word (for tests and explanations)."""
+        singles, multis = self.expand(word_stem)
+        by_stem = _stem_spans(reply)
+        spans = [sp for s in singles.intersection(by_stem) for sp in by_stem[s]]
+        for phrase in multis:
+            spans.extend(_phrase_spans(reply, by_stem, phrase))
+        return sorted(set(spans))
+
     def to_builtins(self) -> dict:
-        return {"phrases": self.phrases.to_builtins(), "by_stem": {k: sorted(v) for k, v in self._by_stem.items()}}
+        return {"groups": {g: [sorted(s), [list(p) for p in mw]] for g, (s, mw) in self._groups.items()},
+                "by_stem": {k: sorted(v) for k, v in self._by_stem.items()}}
 
     @classmethod
     def from_builtins(cls, data: dict) -> RelatedWords:
-        return cls(PhraseSet.from_builtins(data["phrases"]), {k: frozenset(v) for k, v in data["by_stem"].items()})
+        groups = {g: (frozenset(s), tuple(tuple(p) for p in mw)) for g, (s, mw) in data["groups"].items()}
+        return cls(groups, {k: frozenset(v) for k, v in data["by_stem"].items()})
 
 
 def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
