@@ -60,6 +60,17 @@ class Scorer:
         self._plan = [(rule, rule.kind, REGISTRY[rule.kind]) for rule in self.order]
         self.total_weight = 0.0
         self.related = _related_tables(rubric, lexicons)
+        # The ladder's look-ups, once: the first rung naming each behaviour, the lowest naming each roadblock.
+        ladder = rubric.ladder
+        self._by_behaviour: dict[str, int] = {}
+        self._by_roadblock: dict[str, int] = {}
+        for index, rung in enumerate(ladder):
+            for code in rung.behaviours:
+                self._by_behaviour.setdefault(code, index)
+            for kind in rung.roadblocks:
+                self._by_roadblock.setdefault(kind, index)
+        self._rung_index = {rung.id: index for index, rung in enumerate(ladder)}
+        self._when_failed = [(rung, tuple(rung.when_failed)) for rung in ladder if rung.when_failed]
 
     def code(self, reply: str, client: str | None = None) -> Coding:
         return code_reply(Analysis(reply), Analysis(client) if client else None, self.lexicons)
@@ -147,26 +158,24 @@ class Scorer:
     def _rung(self, coding: Coding, roadblocks, ctx: Context, turn, tags, required_failed: bool) -> m.Rung | None:
         """The ladder's rung of a reply: its primary act's, or a lower one that a roadblock it contains names."""
         ladder = self.rubric.ladder
+        for rung, rule_ids in self._when_failed:
+            if any(r in ctx.results and not ctx.results[r].passed for r in rule_ids):
+                return rung
         behaviour = coding.behaviour
-        phrases = sorted({p for rule in self._welcoming if self._applies(rule, turn, tags) for p in rule.welcome_questions})
-        if phrases:
-            welcome = welcome_questions(phrases, ctx)
+        if self._welcoming:
+            phrases = sorted({p for rule in self._welcoming if self._applies(rule, turn, tags) for p in rule.welcome_questions})
+            welcome = welcome_questions(phrases, ctx) if phrases else []
             if welcome:  # a welcome question after a reflection: the reply stands on the statement it makes
                 rest = [a for a in coding.acts if a not in welcome]
                 behaviour = primary_act(rest).code if rest else behaviour
-        index = next((i for i, r in enumerate(ladder) if behaviour in r.behaviours), len(ladder) - 1)
+        index = self._by_behaviour.get(behaviour, len(ladder) - 1)
         for kind, _, _ in roadblocks:
-            lower = next((i for i, r in enumerate(ladder) if kind in r.roadblocks), -1)
-            index = max(index, lower)
-        for i, candidate in enumerate(ladder):
-            if any(r in ctx.results and not ctx.results[r].passed for r in candidate.when_failed):
-                return candidate
+            index = max(index, self._by_roadblock.get(kind, -1))
         rung = ladder[index]
         if rung.needs_any and rung.otherwise:
             ran = [ctx.results[r] for r in rung.needs_any if r in ctx.results]
             if ran and not any(o.passed for o in ran):
-                lower = next((i for i, r in enumerate(ladder) if r.id == rung.otherwise), index)
-                index = max(index, lower)
+                index = max(index, self._rung_index.get(rung.otherwise, index))
                 rung = ladder[index]
         if required_failed and rung.band[1] >= self.rubric.pass_score:
             capped = next((r for r in ladder[index:] if r.capped), None)

@@ -194,7 +194,10 @@ def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: Relat
         content = list(dict.fromkeys(stem(w) for w in phrase_tokens(point.text) if w not in STOPWORDS and len(w) > 2))
         # Each content word with what carries it: single-word stems (its own and its related words'),
         # and related phrases as stem sequences ("worn out").
-        words = [related.expand(s) if related is not None else (frozenset((s,)), ()) for s in content]
+        words = []
+        for s in content:
+            singles, multis = related.expand(s) if related is not None else (frozenset((s,)), ())
+            words.append((singles, (frozenset(p[0] for p in multis), multis) if multis else ()))
         cache[key] = compiled = (synonym_set, words, max(1, (len(words) + 1) // 2))
     synonym_set, words, needed = compiled
     spans: list[tuple[int, int]] = []
@@ -209,10 +212,11 @@ def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: Relat
             for s in singles.intersection(by_stem):
                 carried.extend(by_stem[s])
                 hit = True
-            for phrase in phrases:
-                for start, end in _phrase_spans(reply, by_stem, phrase):
-                    carried.append((start, end))
-                    hit = True
+            if phrases and not phrases[0].isdisjoint(by_stem):  # only when a phrase's first word is there
+                for phrase in phrases[1]:
+                    for span in _phrase_spans(reply, by_stem, phrase):
+                        carried.append(span)
+                        hit = True
             found += hit
         if found >= needed:
             spans.extend(carried)
