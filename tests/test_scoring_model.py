@@ -329,3 +329,13 @@ def test_a_ladder_that_names_a_missing_rule_or_rung_is_a_located_error(tmp_path)
     assert f"{rubric}:7:" in result.output and "low <= high" in result.output
     assert f"{rubric}:8:" in result.output and "found 'nmaed'" in result.output and "did you mean 'named'" in result.output
     assert f"{rubric}:9:" in result.output and "found 'bottm'" in result.output
+
+
+def test_grade_records_name_the_rung_of_each_reply(tmp_path):
+    lines = [json.dumps({"id": "a", "client": GRIEF, "reply": LADDER[0][1]}), json.dumps({"id": "b", "client": GRIEF, "reply": LADDER[2][1]})]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["grade", str(source), "--format", "jsonl"])
+    records = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r["rung"] for r in records] == ["complex-reflection", "reflection-that-cannot-pass"]
+    assert result.exit_code == 1  # the parroting reply cannot pass
