@@ -12,7 +12,11 @@ import seed_rankings as S
 from empathy_coach.banks.catalog import Catalog
 from empathy_coach.scoring.engine import scorer_for
 cat = Catalog.discover([], user=False, builtin=True, strict=False)
+import json
+from pathlib import Path
+LEFT = {(r["scenario"], r["turn"]): r["left_out"] for r in (json.loads(x) for x in (Path(__file__).resolve().parents[1] / "tests/data/rank_left_out.jsonl").read_text(encoding="utf-8").splitlines())}
 kinds = collections.defaultdict(list); passed = collections.defaultdict(int); turns = 0; allok = 0
+good_scores, bad_scores = [], []
 for ref in cat.scenarios():
     sc = scorer_for(cat, ref)
     for t in ref.scenario.turns:
@@ -30,11 +34,19 @@ for ref in cat.scenarios():
         if S.plain_statement(raw["client"]): ch.setdefault("parroting", S.parrot(raw["client"]))
         for r, rep in S.WRITTEN.items(): ch.setdefault(r, rep)
         by_text = {v: k for k, v in ch.items()}
-        for reply in t.rank:
+        good, bad = [], []
+        for reply in list(t.rank) + LEFT.get((ref.scenario.id, t.id), []):
             k = by_text.get(" ".join(reply.split()))
             res = sc.score(reply, turn=t, tags=tuple(ref.scenario.tags))
             kinds[k].append(res.score); passed[k] += res.passed
-print(f"turns with a ranking: {turns}")
+            (good if k in ("complex", "simple") else bad).append(res)
+        allok += bool(good and bad) and min(g.score for g in good) > max(b.score for b in bad)
+        good_scores += [g.score for g in good]; bad_scores += [b.score for b in bad]
+        passed["good-failed"] += sum(not g.passed for g in good); passed["bad-passed"] += sum(b.passed for b in bad)
+print(f"turns with a ranking: {turns} (the replies left out of the banks, tests/data/rank_left_out.jsonl, counted too)")
+pairs = sum((g > b) + 0.5 * (g == b) for g in good_scores for b in bad_scores)
+print(f"good (reflection) replies that fail: {passed['good-failed']} of {len(good_scores)}; rejected replies that pass: {passed['bad-passed']} of {len(bad_scores)}")
+print(f"AUC good against rejected: {pairs / (len(good_scores) * len(bad_scores)):.4f}; turns where every good reply outscores every rejected one: {allok} of {turns}")
 print("| kind | replies | mean score | share that passes |")
 print("|---|---|---|---|")
 for k in S.RUNGS + [None]:
