@@ -418,9 +418,11 @@ def evaluate_roadblocks(rule: m.RoadblocksRule, ctx: Context) -> Outcome:
 # ---------------------------------------------------------------- parroting
 
 
-_BE = {"am": "\x00be", "are": "\x00be", "was": "\x00was", "were": "\x00was"}
-_CLIENT_PERSON = {"i": "\x00p", "me": "\x00p", "my": "\x00pp", "mine": "\x00pq", "myself": "\x00ps", **_BE}
-_REPLY_PERSON = {"you": "\x00p", "your": "\x00pp", "yours": "\x00pq", "yourself": "\x00ps", **_BE}
+# Person and "to be" compared as one, in both texts: "I" given back as "you" is still the client's words,
+# and so is the client's own "you".
+_PERSON = {"i": "\x00p", "me": "\x00p", "you": "\x00p", "my": "\x00pp", "your": "\x00pp", "mine": "\x00pq", "yours": "\x00pq",
+           "myself": "\x00ps", "yourself": "\x00ps", "am": "\x00be", "are": "\x00be", "was": "\x00was", "were": "\x00was"}
+_CLIENT_PERSON = _REPLY_PERSON = _PERSON
 
 
 def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
