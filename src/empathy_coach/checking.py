@@ -12,7 +12,7 @@ from empathy_coach.problems import Problem
 
 # Findings about content that loads: the rubric's tests failing, work left to do. Any other
 # error means a file could not be read as what it claims to be: bad input, exit 2.
-LINT_CODES = {"example", "exemplar", "todo", "xfail", "xpass"}
+LINT_CODES = {"example", "exemplar", "todo", "xfail", "xpass", "rank"}
 
 
 @dataclass

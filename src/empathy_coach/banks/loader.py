@@ -237,7 +237,33 @@ def _check_rubric(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> N
                     problems.append(doc.problem(where + ("regex", r_index), reason, "regex"))
         if isinstance(rule, m.LengthRule) and rule.min_words is not None and rule.max_words is not None and rule.min_words > rule.max_words:
             problems.append(doc.problem(where, f"min_words {rule.min_words} is above max_words {rule.max_words}", "schema"))
+        related = getattr(rule, "related", "")
+        if related and related not in rubric.lexicons:
+            problems.append(doc.problem(where + ("related",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found '{related}'", "reference"))
     _check_composition_cycles(doc, rubric, problems)
+    _check_ladder(doc, rubric, list(ids), problems)
+
+
+def _check_ladder(doc: Document, rubric: m.Rubric, rule_ids: list[str], problems: list[Problem]) -> None:
+    """A ladder's rungs have unique ids, low <= high bands, and name rules and rungs that exist."""
+    rung_ids = [r.id for r in rubric.ladder]
+    seen: set[str] = set()
+    for index, rung in enumerate(rubric.ladder):
+        where = ("ladder", index)
+        if rung.id in seen:
+            problems.append(doc.problem(where + ("id",), f"rung id '{rung.id}' is used twice", "duplicate-id"))
+        seen.add(rung.id)
+        low, high = rung.band
+        if low > high:
+            problems.append(doc.problem(where + ("band",), f"expected a band [low, high] with low <= high, found [{low:g}, {high:g}]", "schema"))
+        for field in ("needs_any", "when_failed"):
+            for r_index, ref in enumerate(getattr(rung, field)):
+                if ref not in rule_ids:
+                    problems.append(doc.problem(where + (field, r_index), f"expected the id of a rule in this rubric, found '{ref}'{_close(ref, rule_ids)}", "reference"))
+        if rung.otherwise and rung.otherwise not in rung_ids:
+            problems.append(doc.problem(where + ("otherwise",), f"expected the id of a rung of this ladder, found '{rung.otherwise}'{_close(rung.otherwise, rung_ids)}", "reference"))
+        if bool(rung.needs_any) != bool(rung.otherwise):
+            problems.append(doc.problem(where, "'needs_any' and 'otherwise' go together: the rules a reply needs, and the rung it stands on without them", "schema"))
 
 
 def _check_composition_cycles(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> None:

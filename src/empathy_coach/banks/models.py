@@ -175,6 +175,9 @@ class Turn(Base):
     hints: list[NonEmptyStr] = field(default_factory=list)
     next: Union[str, list[Branch], None] = None
     examples: list[Example] = field(default_factory=list)
+    # Replies from best to worst, as an MI trainer would order them: `check` fails when the
+    # rubric's scores order them differently.
+    rank: list[NonEmptyStr] = field(default_factory=list)
 
     def content_points(self) -> list[ContentPoint]:
         return [as_content_point(c) for c in self.content]
@@ -262,6 +265,9 @@ class FeelingRule(RuleBase, tag="feeling"):
 
 class ContentRule(RuleBase, tag="content"):
     min_coverage: Annotated[float, Meta(ge=0, le=1)] = 0.5
+    # A lexicon of groups of words related in meaning (job ~ work, mum ~ mother): a reply's word
+    # in the same group as a content word carries it. Empty: spelling (word stems) and synonyms only.
+    related: str = ""
 
 
 class StatementRule(RuleBase, tag="statement"):
@@ -281,8 +287,14 @@ class RoadblocksRule(RuleBase, tag="roadblocks"):
 
 
 class ParrotingRule(RuleBase, tag="parroting"):
+    # The share of the reply's content words (not stop words) that stand in runs of at least
+    # `ngram` words copied verbatim from the client's statement.
     max_overlap: Annotated[float, Meta(gt=0, le=1)] = 0.7
     ngram: Annotated[int, Meta(ge=2, le=8)] = 4
+    # ...and when the copied words are at least this share of the client's own content words: a
+    # selective repeat of the key words ("You want to be off them, and you're scared to be off them")
+    # is a simple reflection; giving the statement back whole is parroting. 0 judges the reply alone.
+    min_client_share: Annotated[float, Meta(ge=0, le=1)] = 0.0
 
 
 class LengthRule(RuleBase, tag="length"):
@@ -302,6 +314,7 @@ class ValidationRule(RuleBase, tag="validation"):
 
 class DoubleSidedRule(RuleBase, tag="double_sided"):
     lexicon: str = "markers"
+    related: str = ""  # a lexicon of related words, as for `content`
 
 
 class NonverbalRule(RuleBase, tag="nonverbal"):
@@ -336,6 +349,32 @@ RULE_KINDS: dict[str, type[RuleBase]] = {
 }
 
 
+class Rung(Base):
+    """One step of the scoring ladder: the kinds of reply on it and the score range they can reach.
+
+    A reply stands on the rung of its primary behaviour, or lower when it contains a roadblock
+    listed on a lower rung; within the rung, the share of the rules' points it earned places it
+    between `band`'s low and high ends.
+    """
+
+    id: Identifier
+    band: Annotated[list[Annotated[float, Meta(ge=0, le=100)]], Meta(min_length=2, max_length=2)]
+    label: str = ""
+    behaviours: list[Behaviour] = field(default_factory=list)
+    roadblocks: list[Roadblock] = field(default_factory=list)
+    # The rung for a reply of a rung reaching the pass mark that fails a required rule
+    # (parroting, a monologue): it cannot pass, and still ranks above the rungs below.
+    capped: bool = False
+    # A reply that fails any of these rules stands on this rung whatever its behaviour: a reply that
+    # gives the client's statement back whole is parroting, whatever the client's own words do.
+    when_failed: list[Identifier] = field(default_factory=list)
+    # A reply on this rung that fails every one of these rules (of those that apply) stands on the
+    # rung `otherwise` instead: a "reflection" that gives back none of the client's words or feelings
+    # reflects nothing, it changes the subject.
+    needs_any: list[Identifier] = field(default_factory=list)
+    otherwise: str = ""
+
+
 class Rubric(Base):
     id: Identifier
     title: str = ""
@@ -345,6 +384,9 @@ class Rubric(Base):
     rules: Annotated[list[Rule], Meta(min_length=1)] = field(default_factory=list)
     # A coder file made by `empathy-coach coder fit`, relative to the rubric's file; empty: the built-in coder.
     coder: str = ""
+    # The scoring ladder, best rung first (docs/scoring.md). Without one, the score is the share of
+    # the rules' points earned, scaled below the pass mark when a required rule fails.
+    ladder: list[Rung] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- lexicons

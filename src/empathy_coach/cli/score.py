@@ -23,6 +23,7 @@ def score_command(
     scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Score against this scenario's turn instead."),
     turn: Optional[str] = typer.Option(None, "--turn", "-t", help="The turn id within --scenario (default: its first turn)."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable)."),
+    rubric: Optional[str] = typer.Option(None, "--rubric", "-r", metavar="ID|FILE", help="Score with this rubric (a rubric id, e.g. 'safety', or a rubric YAML file) instead of the generic or the scenario's."),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Score one reply and explain the score with the words that earned or lost points.
@@ -39,11 +40,14 @@ def score_command(
     if client is not None:
         if turn is not None:
             raise UsageError("score: --turn needs --scenario")
-        from empathy_coach.scoring.engine import default_scorer
+        if rubric is not None:
+            result = _rubric_scorer(rubric, bank)[0].score(reply, client=client)
+        else:
+            from empathy_coach.scoring.engine import default_scorer
 
-        result = default_scorer("generic").score(reply, client=client)
+            result = default_scorer("generic").score(reply, client=client)
     else:
-        result = _score_on_turn(reply, scenario, turn, bank)
+        result = _score_on_turn(reply, scenario, turn, bank, rubric)
     if fmt is ListFormat.json:
         import msgspec
 
@@ -53,7 +57,26 @@ def score_command(
     raise typer.Exit(EXIT_OK if result.passed else EXIT_BELOW)
 
 
-def _score_on_turn(reply: str, scenario_id: str, turn_id: str | None, bank: list[Path] | None):
+def _rubric_scorer(ref: str, bank: list[Path] | None, cat=None):
+    """The scorer of a rubric named by id (built-in, the user's or a --bank's) or by a YAML file."""
+    from empathy_coach.cli.common import catalog
+    from empathy_coach.scoring.engine import rubric_scorer
+
+    cat = cat if cat is not None else catalog(bank)
+    try:
+        loaded = cat.rubric(ref)
+    except LookupError:
+        import difflib
+
+        close = difflib.get_close_matches(ref, sorted(cat.rubrics), n=1)
+        known = ", ".join(sorted(cat.rubrics))
+        raise UsageError(
+            f"score: no rubric '{ref}'" + (f" (did you mean '{close[0]}'?)" if close else f" (known: {known}; or give a .yaml file)")
+        ) from None
+    return rubric_scorer(cat, loaded.value), cat
+
+
+def _score_on_turn(reply: str, scenario_id: str, turn_id: str | None, bank: list[Path] | None, rubric: str | None = None):
     from empathy_coach.cli.common import catalog
     from empathy_coach.scoring.engine import scorer_for
 
@@ -69,7 +92,8 @@ def _score_on_turn(reply: str, scenario_id: str, turn_id: str | None, bank: list
     if turn is None:
         ids = ", ".join(t.id for t in ref.scenario.turns)
         raise UsageError(f"score: scenario '{scenario_id}' has no turn '{turn_id}' (its turns: {ids})")
-    return scorer_for(cat, ref).score(reply, turn=turn, tags=tuple(ref.scenario.tags))
+    scorer = _rubric_scorer(rubric, bank, cat)[0] if rubric is not None else scorer_for(cat, ref)
+    return scorer.score(reply, turn=turn, tags=tuple(ref.scenario.tags))
 
 
 def _print_text(reply: str, result) -> None:

@@ -234,6 +234,7 @@ def score_item(resolver: Resolver, item: Item, file: str) -> ScoredRecord:
         file=file,
         pass_score=pass_score,
         truncated=result.truncated,
+        rung=result.rung,
     )
 
 

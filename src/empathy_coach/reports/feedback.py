@@ -85,6 +85,8 @@ def render_feedback(reply: str, result: ScoreResult, *, verbose: bool = True, se
         ),
         Text.assemble(("Behaviour: ", "bold"), result.behaviour_label, (f"  ({'; '.join(result.features[:2])})" if result.features else "", "dim")),
     ]
+    if result.rung_label:
+        parts.insert(2, Text.assemble(("On the ladder: ", "bold"), result.rung_label))
     if verbose:
         parts.append(Text.assemble(("Your reply: ", "bold"), highlighted_reply(reply, result)))
         for rule in result.rules:
@@ -122,6 +124,8 @@ def plain_feedback(reply: str, result: ScoreResult, *, verbose: bool = True, see
         f"Score: {result.score:.0f} out of 100, {'passed' if result.passed else 'not passed yet'} (pass at {result.pass_score:.0f}).",
         f"Behaviour: {result.behaviour_label}.",
     ]
+    if result.rung_label:
+        lines.insert(2, f"On the ladder: {result.rung_label}.")
     rules = result.rules if verbose else missed(result)
     if verbose:
         lines.append(f"Your reply: {printable(reply)}")

@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe, render_reason
+from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe, primary_act, render_reason
 from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
-from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, welcome_questions
+from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, RelatedWords, welcome_questions
 from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis
 
@@ -66,6 +66,18 @@ class Scorer:
         self._welcoming = [r for r in self.order if getattr(r, "welcome_questions", None)]
         self._plan = [(rule, rule.kind, REGISTRY[rule.kind]) for rule in self.order]
         self.total_weight = 0.0
+        self.related = _related_tables(rubric, lexicons)
+        # The ladder's look-ups, once: the first rung naming each behaviour, the lowest naming each roadblock.
+        ladder = rubric.ladder
+        self._by_behaviour: dict[str, int] = {}
+        self._by_roadblock: dict[str, int] = {}
+        for index, rung in enumerate(ladder):
+            for code in rung.behaviours:
+                self._by_behaviour.setdefault(code, index)
+            for kind in rung.roadblocks:
+                self._by_roadblock.setdefault(kind, index)
+        self._rung_index = {rung.id: index for index, rung in enumerate(ladder)}
+        self._when_failed = [(rung, tuple(rung.when_failed)) for rung in ladder if rung.when_failed]
 
     def code(self, reply: str, client: str | None = None) -> Coding:
         return self.coder.code(Analysis(reply), Analysis(client) if client else None)
@@ -76,7 +88,7 @@ class Scorer:
         client_analysis = self._client_analysis(client_text) if client_text else None
         coding = self.coder.code(reply_analysis, client_analysis)
         roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
-        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled)
+        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled, related=self.related)
         roadblocks = self._without_welcome_questions(roadblocks, ctx, turn, tags)
         results: list[RuleResult] = []
         earned = total = 0.0
@@ -118,7 +130,16 @@ class Scorer:
             )
             if tip and rule.weight > points:
                 gains.append((rule.weight - points, -index, tip))
-        score = round(100.0 * earned / total, 1) if total else 0.0
+        quality = earned / total if total else 0.0
+        rung = self._rung(coding, roadblocks, ctx, turn, tags, required_failed) if self.rubric.ladder and not empty else None
+        if rung is not None:
+            low, high = rung.band
+            score = round(low + (high - low) * quality, 1)
+        else:
+            score = round(100.0 * quality, 1)
+            if required_failed:
+                # A required rule failed: the score keeps its order among failing replies, below the pass mark.
+                score = round(score * max(self.rubric.pass_score - 1.0, 0.0) / 100.0, 1)
         gains.sort(reverse=True)
         tips = list(dict.fromkeys(tip for _, _, tip in gains))[:MAX_TIPS]
         passed = (not empty) and score >= self.rubric.pass_score and not required_failed
@@ -137,7 +158,40 @@ class Scorer:
             tips=tips if not empty else ["Write a reply that gives back what the client feels and means."],
             rubric=self.rubric.id,
             truncated=reply_analysis.truncated,
+            rung=rung.id if rung is not None else "",
+            rung_label=(rung.label or rung.id) if rung is not None else "",
         )
+
+    def _rung(self, coding: Coding, roadblocks, ctx: Context, turn, tags, required_failed: bool) -> m.Rung | None:
+        """The ladder's rung of a reply: its primary act's, or a lower one that a roadblock it contains names."""
+        ladder = self.rubric.ladder
+        for rung, rule_ids in self._when_failed:
+            if any(r in ctx.results and not ctx.results[r].passed for r in rule_ids):
+                return rung
+        behaviour = coding.behaviour
+        if self._welcoming:
+            phrases = sorted({p for rule in self._welcoming if self._applies(rule, turn, tags) for p in rule.welcome_questions})
+            welcome = welcome_questions(phrases, ctx) if phrases else []
+            if welcome:  # a welcome question after a reflection: the reply stands on the statement it makes
+                rest = [a for a in coding.acts if a not in welcome]
+                behaviour = primary_act(rest).code if rest else behaviour
+        index = self._by_behaviour.get(behaviour, len(ladder) - 1)
+        for kind, _, _ in roadblocks:
+            index = max(index, self._by_roadblock.get(kind, -1))
+        rung = ladder[index]
+        if rung.needs_any and rung.otherwise:
+            ran = [ctx.results[r] for r in rung.needs_any if r in ctx.results]
+            if ran and not any(o.passed for o in ran):
+                index = max(index, self._rung_index.get(rung.otherwise, index))
+                rung = ladder[index]
+        if required_failed and rung.band[1] >= self.rubric.pass_score:
+            capped = next((r for r in ladder[index:] if r.capped), None)
+            if capped is not None:
+                return capped
+            # No capped rung: the reply keeps its rung's order, below the pass mark.
+            factor = max(self.rubric.pass_score - 1.0, 0.0) / 100.0
+            return m.Rung(id=rung.id, label=rung.label, band=[rung.band[0] * factor, rung.band[1] * factor])
+        return rung
 
     def _client_analysis(self, text: str) -> Analysis:
         # A class answers the same client statements: analyse each once (matches are memoised on it).
@@ -200,6 +254,21 @@ class Scorer:
                 found.append((fallback[0], act.start, act.end))
         found.sort(key=lambda f: (f[1], f[0]))
         return found
+
+
+def _related_tables(rubric: m.Rubric, lexicons) -> dict[str, RelatedWords]:
+    """The related-words tables the rubric's rules name, compiled (built-in ones from the cache)."""
+    names = sorted({getattr(r, "related", "") for r in rubric.rules} - {""})
+    tables: dict[str, RelatedWords] = {}
+    for name in names:
+        given = lexicons.get(name) if isinstance(lexicons, Mapping) else None
+        if given is not None:
+            tables[name] = RelatedWords.compile(given.phrases)
+        else:
+            from empathy_coach.scoring.resources import builtin_related
+
+            tables[name] = builtin_related(name)
+    return tables
 
 
 def _opens_act(reply: Analysis, match, spans: list[tuple[int, int]]) -> bool:
@@ -276,6 +345,11 @@ def scorer_for(catalog, ref) -> Scorer:
     if rubric.coder and hasattr(catalog, "rubric"):  # a fitted coder file is found beside its rubric
         path = catalog.rubric(ref.scenario.rubric or ref.bank.rubric, ref.loaded).path
     return _catalog_scorer(catalog, rubric, path)
+
+
+def rubric_scorer(catalog, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
+    """The scorer for any rubric of a catalog (`score --rubric`), with the lexicons the catalog resolves."""
+    return _catalog_scorer(catalog, rubric, rubric_path)
 
 
 def coder_for(rubric: m.Rubric, rubric_path: str | None) -> CoderModel:

@@ -59,7 +59,37 @@ def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
                     outcome.failed += 1
                     outcome.problems.append(doc.problem(
                         where, f"example in {name}: {'; '.join(misses)}. {deciding_rules(result)}", "example"))
+            if turn.rank:
+                outcome.run += 1
+                scores = [scorer.score(reply, turn=turn, tags=tuple(ref.scenario.tags)).score for reply in turn.rank]
+                found = rank_problems(doc, ("scenarios", ref.index, "turns", t_index, "rank"), f"{ref.scenario.id}/{turn.id}", turn.rank, scores)
+                outcome.failed += bool(found)
+                outcome.problems.extend(found)
     return outcome
+
+
+def rank_misorders(scores: list[float]) -> list[tuple[int, int]]:
+    """Pairs (better, worse) of a ranking, listed best first, that the scores do not put strictly in order."""
+    return [(i, j) for i in range(len(scores)) for j in range(i + 1, len(scores)) if scores[i] <= scores[j]]
+
+
+def rank_problems(doc, where: tuple, name: str, replies: list[str], scores: list[float]) -> list[Problem]:
+    """A `rank:` lists replies best first: each pair the rubric scores the other way round (or the same)
+    is a failure, located at the reply that scored too high."""
+    found = []
+    for i, j in rank_misorders(scores):
+        found.append(doc.problem(
+            where + (j,),
+            f"rank in {name}: reply {j + 1} ({_short(replies[j])}) scored {scores[j]:g}, "
+            f"expected below reply {i + 1} ({_short(replies[i])}) at {scores[i]:g}",
+            "rank",
+        ))
+    return found
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def exemplar_problems(doc, where: tuple, name: str, exemplar, result) -> list[Problem]:

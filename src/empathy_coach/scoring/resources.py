@@ -129,3 +129,26 @@ def unfitted_coder():
 
     tables = builtin_tables((CODER_LEXICON, "emotions"))
     return CoderModel(tables.cues, Weights(CODES, [0.0] * len(CODES), {}), frozenset(tables.lead_fillers))
+
+
+@lru_cache(maxsize=None)
+def builtin_related(name: str):
+    """A built-in related-words table compiled, from an on-disk cache keyed by its content (as builtin_tables)."""
+    import msgspec
+
+    from empathy_coach._version import __version__
+    from empathy_coach.paths import cache_home, content_key, write_cache
+    from empathy_coach.scoring.rules import RelatedWords
+    from empathy_coach.scoring.text import known_stems, preload_stems
+
+    raw = builtin_lexicon_path(name).read_bytes()
+    cache_file = cache_home() / f"related-{name}-{content_key(f'{CACHE_FORMAT}:{__version__}'.encode(), raw)}.msgpack"
+    try:
+        data = msgspec.msgpack.decode(cache_file.read_bytes())
+        preload_stems(data["stems"])
+        return RelatedWords.from_builtins(data["table"])
+    except (OSError, ValueError, KeyError, TypeError, msgspec.DecodeError):
+        pass
+    table = RelatedWords.compile(builtin_lexicon(name).phrases)
+    write_cache(cache_file, msgspec.msgpack.encode({"table": table.to_builtins(), "stems": known_stems()}), f"related-{name}-*.msgpack")
+    return table

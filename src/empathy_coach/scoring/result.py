@@ -68,6 +68,8 @@ class ScoreResult(Struct):
     tips: list[str]
     rubric: str
     truncated: bool = False
+    rung: str = ""  # the ladder's rung the reply stands on (docs/scoring.md), when the rubric has a ladder
+    rung_label: str = ""
 
 
 class ScoredRecord(Struct, omit_defaults=False):
@@ -89,6 +91,7 @@ class ScoredRecord(Struct, omit_defaults=False):
     file: str | None = None  # the input it came from ('<stdin>' for standard input)
     pass_score: float | None = None  # the pass mark it was graded against (rubric's, or --pass-score)
     truncated: bool = False  # the reply was longer than the scorer analyses
+    rung: str = ""  # the scoring ladder's rung the reply stands on (docs/scoring.md), when the rubric has one
 
 
 def result_schema() -> dict:

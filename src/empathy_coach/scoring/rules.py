@@ -33,6 +33,7 @@ class Context:
     roadblocks: list[tuple[str, int, int]]  # (kind, start, end)
     results: dict[str, "Outcome"] = field(default_factory=dict)
     compiled: dict[str, object] = field(default_factory=dict)
+    related: dict[str, "RelatedWords"] = field(default_factory=dict)  # related-words tables by lexicon id
 
     def span_text(self, start: int, end: int) -> str:
         return self.reply.original[start:end]
@@ -165,7 +166,8 @@ def _points_of(ctx: Context) -> list[m.ContentPoint]:
     if points is None:
         seen: dict[str, str] = {}
         for token in ctx.client.tokens:
-            if token.word and token.text not in STOPWORDS and len(token.text) > 3 and token.stem not in seen:
+            # Three letters are enough for a word that matters (job, mum, dad, son, pub).
+            if token.word and token.text not in STOPWORDS and len(token.text) > 2 and token.stem not in seen:
                 seen[token.stem] = token.text
         points = ctx.client.memo["content points"] = [m.ContentPoint(text=word) for word in list(seen.values())[:8]]
     return points
@@ -182,24 +184,121 @@ def _stem_spans(reply: Analysis) -> dict[str, list[tuple[int, int]]]:
     return index
 
 
-def _covered(point: m.ContentPoint, reply: Analysis, cache: dict) -> list[tuple[int, int]]:
-    key = (point.text, tuple(point.synonyms))
-    phrases = cache.get(key)
-    if phrases is None:
-        phrases = PhraseSet({"syn": list(point.synonyms)}) if point.synonyms else None
-        content = [stem(w) for w in phrase_tokens(point.text) if w not in STOPWORDS and len(w) > 2]
-        cache[key] = phrases = (phrases, content)
-    synonym_set, content = phrases
+def _covered(point: m.ContentPoint, reply: Analysis, cache: dict, related: RelatedWords | None = None) -> list[tuple[int, int]]:
+    """The spans of the reply that carry a content point: its synonyms, or at least half of its content
+    words, each given back by its stem or by a word related in meaning (job ~ work, mum ~ mother)."""
+    key = (point.text, tuple(point.synonyms), id(related))
+    compiled = cache.get(key)
+    if compiled is None:
+        synonym_set = PhraseSet({"syn": list(point.synonyms)}) if point.synonyms else None
+        content = list(dict.fromkeys(stem(w) for w in phrase_tokens(point.text) if w not in STOPWORDS and len(w) > 2))
+        # Each content word with what carries it: single-word stems (its own and its related words'),
+        # and related phrases as stem sequences ("worn out").
+        words = []
+        for s in content:
+            singles, multis = related.expand(s) if related is not None else (frozenset((s,)), ())
+            words.append((singles, (frozenset(p[0] for p in multis), multis) if multis else ()))
+        cache[key] = compiled = (synonym_set, words, max(1, (len(words) + 1) // 2))
+    synonym_set, words, needed = compiled
     spans: list[tuple[int, int]] = []
     if synonym_set is not None:
         spans.extend(_match_spans(synonym_set.find(reply)))
-    if content:
+    if words:
         by_stem = _stem_spans(reply)
-        matched = [s for s in set(content) if s in by_stem]
-        if len(matched) >= max(1, (len(content) + 1) // 2):
-            for s in matched:
-                spans.extend(by_stem[s])
+        found = 0
+        carried: list[tuple[int, int]] = []
+        for singles, phrases in words:
+            hit = False
+            for s in singles.intersection(by_stem):
+                carried.extend(by_stem[s])
+                hit = True
+            if phrases and not phrases[0].isdisjoint(by_stem):  # only when a phrase's first word is there
+                for phrase in phrases[1]:
+                    for span in _phrase_spans(reply, by_stem, phrase):
+                        carried.append(span)
+                        hit = True
+            found += hit
+        if found >= needed:
+            spans.extend(carried)
     return sorted(set(spans))
+
+
+def _phrase_spans(reply: Analysis, by_stem: dict[str, list[tuple[int, int]]], phrase: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where a sequence of stems stands in the reply, word after word (punctuation breaks it)."""
+    if phrase[0] not in by_stem or any(s not in by_stem for s in phrase[1:]):
+        return []
+    tokens = reply.tokens
+    found = []
+    for i, token in enumerate(tokens):
+        if token.word and token.stem == phrase[0] and i + len(phrase) <= len(tokens):
+            run = tokens[i : i + len(phrase)]
+            if all(t.word and t.stem == s for t, s in zip(run, phrase)):
+                found.append((run[0].start, run[-1].end))
+    return found
+
+
+class RelatedWords:
+    """Groups of words related in meaning, from a lexicon's `phrases` (one group per key).
+
+    A word belongs to the groups that list it as a single word; what carries it in a reply is
+    any member of those groups, a single word (matched by stem) or a phrase (stem after stem).
+    """
+
+    def __init__(self, groups: dict[str, tuple[frozenset[str], tuple[tuple[str, ...], ...]]], by_stem: dict[str, frozenset[str]]) -> None:
+        self._groups = groups
+        self._by_stem = by_stem
+        self._expanded: dict[str, tuple[frozenset[str], tuple[tuple[str, ...], ...]]] = {}
+
+    @classmethod
+    def compile(cls, phrases: dict[str, list[str]]) -> RelatedWords:
+        groups: dict[str, tuple[frozenset[str], tuple[tuple[str, ...], ...]]] = {}
+        by_stem: dict[str, set[str]] = {}
+        for group, words in phrases.items():
+            singles: set[str] = set()
+            multis: list[tuple[str, ...]] = []
+            for word in words:
+                stems = tuple(stem(w) for w in phrase_tokens(str(word).replace("~", "")))
+                if len(stems) == 1:
+                    singles.add(stems[0])
+                    by_stem.setdefault(stems[0], set()).add(group)
+                elif stems:
+                    multis.append(stems)
+            groups[group] = (frozenset(singles), tuple(multis))
+        return cls(groups, {k: frozenset(v) for k, v in by_stem.items()})
+
+    def groups_of(self, word_stem: str) -> frozenset[str]:
+        return self._by_stem.get(word_stem, frozenset())
+
+    def expand(self, word_stem: str) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+        """The single-word stems and the phrases that carry a word: itself and its groups' members."""
+        found = self._expanded.get(word_stem)
+        if found is None:
+            singles = {word_stem}
+            multis: list[tuple[str, ...]] = []
+            for group in sorted(self.groups_of(word_stem)):
+                s, mw = self._groups[group]
+                singles |= s
+                multis.extend(p for p in mw if p not in multis)
+            found = self._expanded[word_stem] = (frozenset(singles), tuple(multis))
+        return found
+
+    def carried_by(self, reply: Analysis, word_stem: str) -> list[tuple[int, int]]:
+        """The spans of a reply that carry a word (for tests and explanations)."""
+        singles, multis = self.expand(word_stem)
+        by_stem = _stem_spans(reply)
+        spans = [sp for s in singles.intersection(by_stem) for sp in by_stem[s]]
+        for phrase in multis:
+            spans.extend(_phrase_spans(reply, by_stem, phrase))
+        return sorted(set(spans))
+
+    def to_builtins(self) -> dict:
+        return {"groups": {g: [sorted(s), [list(p) for p in mw]] for g, (s, mw) in self._groups.items()},
+                "by_stem": {k: sorted(v) for k, v in self._by_stem.items()}}
+
+    @classmethod
+    def from_builtins(cls, data: dict) -> RelatedWords:
+        groups = {g: (frozenset(s), tuple(tuple(p) for p in mw)) for g, (s, mw) in data["groups"].items()}
+        return cls(groups, {k: frozenset(v) for k, v in data["by_stem"].items()})
 
 
 def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
@@ -207,18 +306,25 @@ def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
     if not points:
         return None
     cache = ctx.compiled.setdefault("content", {})
+    related = ctx.related.get(rule.related) if rule.related else None
     covered, missing, spans = [], [], []
     for point in points:
-        found = _covered(point, ctx.reply, cache)  # type: ignore[arg-type]
+        found = _covered(point, ctx.reply, cache, related)  # type: ignore[arg-type]
         (covered if found else missing).append(point.text)
         spans.extend(found)
     coverage = len(covered) / len(points)
-    target = max(rule.min_coverage, 1e-9)
-    fraction = min(1.0, coverage / target)
+    # Partial coverage earns partial points: the share of the points carried, no more.
+    fraction = coverage
     passed = coverage >= rule.min_coverage
     values = {"missing": "; ".join(missing), "covered": "; ".join(covered), "coverage": f"{coverage:.0%}"}
-    detail = f"carries {len(covered)} of {len(points)} points" + (f": {'; '.join(covered)}" if covered else "")
+    # The points shown are the points stored: the share carried times the rule's weight.
+    detail = (f"gives back {len(covered)} of {len(points)} of what the client said, {_points(fraction * rule.weight)} of {_points(rule.weight)} points"
+              + (f": {'; '.join(covered)}" if covered else ""))
     return Outcome(fraction, passed, sorted(set(spans)), values, detail)
+
+
+def _points(value: float) -> str:
+    return f"{round(value, 2):g}"
 
 
 # ---------------------------------------------------------------- statement
@@ -312,26 +418,47 @@ def evaluate_roadblocks(rule: m.RoadblocksRule, ctx: Context) -> Outcome:
 # ---------------------------------------------------------------- parroting
 
 
+# Person and "to be" compared as one, in both texts: "I" given back as "you" is still the client's words,
+# and so is the client's own "you".
+_PERSON = {"i": "\x00p", "me": "\x00p", "you": "\x00p", "my": "\x00pp", "your": "\x00pp", "mine": "\x00pq", "yours": "\x00pq",
+           "myself": "\x00ps", "yourself": "\x00ps", "am": "\x00be", "are": "\x00be", "was": "\x00was", "were": "\x00was"}
+_CLIENT_PERSON = _REPLY_PERSON = _PERSON
+
+
 def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
+    """The share of the reply's content words that stand in verbatim runs of `ngram` or more words
+    from the client's statement. 'So you're saying your mum died in March and everyone expects you
+    to be over it' repeats every content word; 'You still reach for her in the small things' none."""
     if ctx.client is None:
         return None
-    client_words = [t.text for t in ctx.client.tokens if t.word]
-    reply_tokens = [t for t in ctx.reply.tokens if t.word]
     n = rule.ngram
-    if len(reply_tokens) < n or len(client_words) < n:
+    key = ("parroting", n)
+    cached = ctx.client.memo.get(key)
+    if cached is None:
+        # "I" given back as "you" is still the client's words: person and "am/are" are compared as one.
+        client_words = [_CLIENT_PERSON.get(t.text, t.text) for t in ctx.client.tokens if t.word]
+        grams = {tuple(client_words[i : i + n]) for i in range(len(client_words) - n + 1)}
+        client_content = frozenset(t.stem for t in ctx.client.tokens if t.word and t.text not in STOPWORDS and len(t.text) > 2)
+        cached = ctx.client.memo[key] = (grams, client_content)
+    grams, client_content = cached
+    reply_tokens = [t for t in ctx.reply.tokens if t.word]
+    content = [t.text not in STOPWORDS and len(t.text) > 2 for t in reply_tokens]
+    if len(reply_tokens) < n or not grams or not any(content):
         return Outcome(1.0, True, [], {"overlap": "0%"}, "in the counsellor's own words")
-    grams = {tuple(client_words[i : i + n]) for i in range(len(client_words) - n + 1)}
+    reply_words = [_REPLY_PERSON.get(t.text, t.text) for t in reply_tokens]
     copied = [False] * len(reply_tokens)
     for i in range(len(reply_tokens) - n + 1):
-        if tuple(t.text for t in reply_tokens[i : i + n]) in grams:
+        if tuple(reply_words[i : i + n]) in grams:
             for k in range(i, i + n):
                 copied[k] = True
-    share = sum(copied) / len(reply_tokens)
+    copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content) if c and w}
+    share = sum(1 for c, w in zip(copied, content) if c and w) / sum(content)
+    client_share = len(copied_words & client_content) / len(client_content) if client_content else 0.0
     spans = _runs(reply_tokens, copied)
-    values = {"overlap": f"{share:.0%}", "found": _quote(ctx, spans)}
-    if share > rule.max_overlap:
-        return Outcome(0.0, False, spans, values, f"{share:.0%} repeated word for word")
-    return Outcome(1.0, True, [], values, f"{share:.0%} of the words repeated verbatim")
+    values = {"overlap": f"{share:.0%}", "found": _quote(ctx, spans), "client_share": f"{client_share:.0%}"}
+    if share > rule.max_overlap and client_share >= rule.min_client_share:
+        return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word ({client_share:.0%} of the client's)")
+    return Outcome(1.0, True, [], values, f"{share:.0%} of the content words repeated verbatim")
 
 
 def _runs(tokens, flags: list[bool]) -> list[tuple[int, int]]:
@@ -413,26 +540,56 @@ def evaluate_validation(rule: m.ValidationRule, ctx: Context) -> Outcome:
 # ---------------------------------------------------------------- double_sided
 
 
+_TWO_SIDES = frozenset({"two_sides"})
+
+
+def _two_sided_frame(ctx: Context) -> tuple[int, int] | None:
+    """A frame that holds two sides by its structure, with the reply's own words on both sides of it:
+    'on one hand... and yet', 'part of you... another part', 'and at the same time', 'but also'."""
+    frames = ctx.markers.find(ctx.reply, _TWO_SIDES)
+    if not frames:
+        return None
+    words = [i for i, t in enumerate(ctx.reply.tokens) if t.word and t.text not in STOPWORDS and len(t.text) > 2]
+    for frame in frames:
+        if any(i < frame.first for i in words) and any(i >= frame.last for i in words):
+            return (frame.start, frame.end)
+    return None
+
+
 def evaluate_double_sided(rule: m.DoubleSidedRule, ctx: Context) -> Outcome | None:
+    """Both sides of the client's ambivalence in one reply: the turn's two sides given back (by their words
+    or words related in meaning), or two sides held by structure ('part of you... and another part')."""
     if ctx.turn is None or len(ctx.turn.sides) < 2:
         return None
     cache = ctx.compiled.setdefault("content", {})
+    related = ctx.related.get(rule.related) if rule.related else None
     sides = ctx.turn.side_points()[:2]
-    found = [_covered(side, ctx.reply, cache) for side in sides]  # type: ignore[arg-type]
+    found = [_covered(side, ctx.reply, cache, related) for side in sides]  # type: ignore[arg-type]
+    if found[0] and found[1] and (set(found[1]) <= set(found[0]) or set(found[0]) <= set(found[1])):
+        # The same words cannot carry both sides ("drinking" is related to "pub", but it says one thing).
+        found[1 if set(found[1]) <= set(found[0]) else 0] = []
     spans = sorted({s for f in found for s in f})
     values = {"first": sides[0].text, "second": sides[1].text}
     missing = [side.text for side, f in zip(sides, found) if not f]
-    if missing:
+    frame = _two_sided_frame(ctx)
+    if frame is not None and len(missing) < 2:
+        cancels = []
+    elif missing:
         values["missing"] = "; ".join(missing)
+        if frame is not None:
+            return Outcome(0.75, True, [frame], values, f"holds two sides by its structure ('{ctx.span_text(*frame)}'), though neither is the client's")
         return Outcome(0.5 if len(missing) == 1 else 0.0, False, spans, values, "only one side" if len(missing) == 1 else "neither side")
-    first_end = min(f[0][1] for f in found)
-    second_start = max(f[0][0] for f in found)
-    cancels = [x for x in ctx.markers.find(ctx.reply, {"cancelling_joins"}) if first_end <= x.start <= second_start]
+    else:
+        first_end = min(f[0][1] for f in found)
+        second_start = max(f[0][0] for f in found)
+        cancels = [x for x in ctx.markers.find(ctx.reply, {"cancelling_joins"}) if first_end <= x.start <= second_start]
     if cancels:
         span = (cancels[0].start, cancels[0].end)
         values["join"] = ctx.span_text(*span)
         return Outcome(0.6, False, spans + [span], values, f"'{ctx.span_text(*span)}' cancels the first side")
-    return Outcome(1.0, True, spans, values, "holds both sides")
+    if frame is not None and missing:
+        return Outcome(1.0, True, sorted(set(spans + [frame])), values, f"holds both sides: '{ctx.span_text(*frame)}'")
+    return Outcome(1.0, True, sorted(set(spans + ([frame] if frame else []))), values, "holds both sides")
 
 
 # ---------------------------------------------------------------- nonverbal
