@@ -59,7 +59,7 @@ def test_text_is_one_line_per_answer_with_a_reason_and_a_summary():
     assert len(answers) == 6
     failed = [line for line in answers if " FAIL " in line]
     assert failed and all("missed " in line and "see: empathy-coach explain advising" in line for line in failed)
-    assert "Summary" in lines and "bob: 1 of 3 answers passed (33.3%, needs 100%), mean 51.1: BELOW" in lines
+    assert "Summary" in lines and "bob: 1 of 3 answers passed (33.3%, needs 100%), mean 42.6: BELOW" in lines
     assert lines[-1] == "6 answers from 2 groups: 4 passed, 2 below the pass mark; 1 below the 100% pass rate."
 
 

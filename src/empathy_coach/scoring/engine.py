@@ -11,7 +11,7 @@ from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, RelatedWords, welcome_questions
 from empathy_coach.scoring.tables import Lexicons
-from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis
+from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, STOPWORDS, Analysis
 
 MAX_TIPS = 3
 GENERIC_RUBRIC = "generic"
@@ -235,9 +235,11 @@ class Scorer:
                 continue
             if not_the_counsellors(reply, match, client, self.lexicons):
                 continue
-            # Inside a reflection, a roadblock's words are the client's situation given back
-            # ("you tell your son you're fine"), not the counsellor's move.
-            if any(a <= match.start < b for a, b in reflection_spans) and not _opens_act(reply, match, reflection_spans) and not self._own_interpretation(reply, match):
+            # Inside a reflection, a roadblock's words that the client used are the client's situation
+            # given back ("you tell your son you're fine"), not the counsellor's move; words the client
+            # never said ("..., and that's selfish of you") are the counsellor's own.
+            if (any(a <= match.start < b for a, b in reflection_spans) and not _opens_act(reply, match, reflection_spans)
+                    and not self._own_interpretation(reply, match) and _clients_words(reply, match, client)):
                 continue
             span = (match.start, match.end)
             if span in seen_spans:
@@ -269,6 +271,15 @@ def _related_tables(rubric: m.Rubric, lexicons) -> dict[str, RelatedWords]:
 
             tables[name] = builtin_related(name)
     return tables
+
+
+def _clients_words(reply: Analysis, match, client: Analysis | None) -> bool:
+    """Whether the client used the content words of a matched phrase."""
+    if client is None:
+        return False
+    words = [t for t in reply.tokens[match.first : match.last] if t.word and t.text not in STOPWORDS]
+    stems = client.stems()
+    return bool(words) and all(t.stem in stems for t in words)
 
 
 def _opens_act(reply: Analysis, match, spans: list[tuple[int, int]]) -> bool:
