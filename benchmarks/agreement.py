@@ -35,6 +35,7 @@ from empathy_coach.scoring.resources import builtin_coder, unfitted_coder  # noq
 CORPUS = ROOT.parent / "shared" / "corpora" / "counselchat" / "threads.jsonl"
 CODER = ROOT / "prompts" / "coder"
 TARGET_KAPPA4, TARGET_SIMPLE_COMPLEX = 0.70, 0.45
+SPAN_WEIGHT = 0.4  # as `coder fit`'s default: a corpus sentence against a coded reply
 
 
 def develop_sets() -> tuple[CodedSet, CodedSet]:
@@ -50,7 +51,7 @@ def cross_validate(develop: CodedSet, folds: int) -> dict:
     by_source: dict[str, tuple[list[str], list[str]]] = {"corpus": ([], []), "in-house": ([], [])}
     for train, test in grouped_split(develop, folds):
         train.replies.extend(banks)
-        weights = fit(examples(base, train, part=None))
+        weights = fit(examples(base, train, part=None, span_weight=SPAN_WEIGHT))
         model = with_weights(base, weights)
         gold, got, _ = code_units(model, CodedSet([], test.answers))
         by_source["corpus"][0].extend(gold)

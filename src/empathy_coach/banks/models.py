@@ -139,6 +139,8 @@ class Exemplar(Base):
     reply: NonEmptyStr
     behaviour: Behaviour = "complex_reflection"
     note: str = ""
+    # A known disagreement with the scorer, with its reason: reported as xfail, not as a failure.
+    xfail: str | None = None
 
 
 class Example(Base):
@@ -178,6 +180,8 @@ class Turn(Base):
     # Replies from best to worst, as an MI trainer would order them: `check` fails when the
     # rubric's scores order them differently.
     rank: list[NonEmptyStr] = field(default_factory=list)
+    # A known disagreement of the rubric with the ranking, with its reason: reported as xfail.
+    rank_xfail: str | None = None
 
     def content_points(self) -> list[ContentPoint]:
         return [as_content_point(c) for c in self.content]

@@ -65,6 +65,7 @@ def fit_command(
     part: Part = typer.Option(Part.develop, "--part", help="Learn only from records of this part (records without one are 'develop')."),
     bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."),
     epochs: int = typer.Option(20, "--epochs", min=1, max=200, help="Passes over the data."),
+    span_weight: float = typer.Option(0.4, "--span-weight", min=0.01, max=10.0, help="Weight of a corpus sentence against a coded reply (replies are what the coder scores)."),
 ) -> None:
     """Fit the coder's decision layer to coded records and write it as a coder file.
 
@@ -87,10 +88,10 @@ def fit_command(
 
         coded.replies.extend(bank_replies(bank))
     base = unfitted_coder()
-    found = examples(base, coded, None if part is Part.all else part.value)
+    found = examples(base, coded, None if part is Part.all else part.value, span_weight=span_weight)
     if not found:
         raise UsageError("coder fit: no coded sentence to learn from (a reply of several sentences teaches only when its code is a question)")
-    weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files] + [b.name for b in bank or []], "part": part.value})
+    weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files] + [b.name for b in bank or []], "part": part.value, "span_weight": span_weight})
     _write_atomic(output, msgspec.json.encode(weights.to_builtins()) + b"\n")
     print(f"empathy-coach: fitted on {len(found)} coded sentences; {len(weights.rows)} features kept; written to {output}")
     raise typer.Exit(EXIT_OK)

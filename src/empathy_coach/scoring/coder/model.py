@@ -188,8 +188,9 @@ def _is_filler(act: Act) -> bool:
 def primary_act(acts: list[Act]) -> Act:
     """The act the client will answer (see docs/coding-guide.md, "The primary act of a whole reply").
 
-    A question at the end is primary; otherwise advice or a confrontation anywhere; otherwise the
-    last act that is not a filler, and a reflection over several sentences is complex if any part is.
+    A question at the end is primary; otherwise advice or a confrontation that nothing but backing-up
+    follows; otherwise the last act that is not a filler, and a reflection over several sentences is
+    complex if any part is.
     """
     if not acts:
         return Act("other", 0, 0, 0, ["empty_reply"])
@@ -198,9 +199,11 @@ def primary_act(acts: list[Act]) -> Act:
     if last.code in QUESTIONS:
         return last
     for code in _STEERING:
-        steering = [a for a in spoken if a.code == code]
-        if steering:
-            return steering[-1]
+        steering = [i for i, a in enumerate(spoken) if a.code == code]
+        # Advice or a judgement sets the reply's course when what follows only backs it up;
+        # a reflection after it is what the client will answer.
+        if steering and not any(a.code in REFLECTIONS for a in spoken[steering[-1] + 1 :]):
+            return spoken[steering[-1]]
     if last.code == "simple_reflection":
         for act in reversed(spoken):
             if act.code not in REFLECTIONS:
