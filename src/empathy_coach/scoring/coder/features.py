@@ -63,6 +63,17 @@ def _lead_cue(seg: Segment, category: str) -> Hit | None:
     return _match_hit(match) if match is not None else None
 
 
+def _clients_own(seg: Segment, match) -> bool:
+    """Whether the client used every content word of a matched phrase: their words given back, not the counsellor's."""
+    if seg.client is None:
+        return False
+    from empathy_coach.scoring.text import STOPWORDS
+
+    words = [t for t in seg.reply.tokens[match.first : match.last] if t.word and t.text not in STOPWORDS]
+    stems = seg.client.stems()
+    return bool(words) and all(t.stem in stems for t in words)
+
+
 def _is_question_mark(seg: Segment) -> bool:
     return seg.terminal == "?"
 
@@ -270,8 +281,8 @@ def reassurance(seg: Segment) -> Hit | None:
     """Passes: "Don't worry, it'll be okay."  Fails: "You worry it won't be okay."
     """
     for match in seg.cue("reassurance"):
-        if seg.cue_at_token("reporting_words", match.first - 1):
-            continue  # the client's hope or fear given back
+        if seg.cue_at_token("reporting_words", match.first - 1) or _clients_own(seg, match):
+            continue  # the client's hope or fear, or their own words, given back
         return _match_hit(match)
     return None
 
@@ -297,7 +308,7 @@ def judgement(seg: Segment) -> Hit | None:
     for match in seg.cue("judgement"):
         if any(seg.cue_at_token("reporting_words", i) for i in range(max(0, match.first - 4), match.first)):
             continue  # a judgement someone made, or the client fears, given back
-        if match.negated:
+        if match.negated or _clients_own(seg, match):
             continue
         return _match_hit(match)
     return None
