@@ -30,7 +30,7 @@ from empathy_coach.scoring.agreement import cohen_kappa, FOUR_CLASS  # noqa: E40
 from empathy_coach.scoring.coder.evaluate import agreement, confusion_lines  # noqa: E402
 from empathy_coach.scoring.coder.fit import fit  # noqa: E402
 from empathy_coach.scoring.coder.train import code_units, examples, grouped_split, with_weights  # noqa: E402
-from empathy_coach.scoring.resources import builtin_coder, unfitted_coder  # noqa: E402
+from empathy_coach.scoring.assets import builtin_coder, unfitted_coder  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "counselchat" / "threads.jsonl"
 CODER = ROOT / "prompts" / "coder"

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from _timing import floor, tool, wall
 
-from empathy_coach.scoring.resources import builtin_coder, builtin_coder_weights_path, load_coder_weights
+from empathy_coach.content.cache import builtin_coder_weights_path
+from empathy_coach.scoring.assets import builtin_coder, load_coder_weights
 from empathy_coach.scoring.text import Analysis
 
 DATA = Path(__file__).resolve().parents[1] / "prompts" / "coder" / "inhouse-codes.jsonl"

@@ -47,11 +47,11 @@ def feedback_latency(n: int, rich: bool) -> tuple[list[float], float]:
     """Per-reply seconds for Drill.handle + view.show, and the first reply's (scorer built lazily)."""
     from rich.console import Console
 
-    from empathy_coach.practice.content import drill_catalog
+    from empathy_coach.content.catalog import drill_catalog
     from empathy_coach.practice.session import Drill, PlanItem
     from empathy_coach.reports.drill_view import PlainView, RichView
     from empathy_coach.scoring.engine import scorer_for
-    from empathy_coach.store import open_store
+    from empathy_coach.practice.progress import open_store
 
     catalog = drill_catalog()
     items = [PlanItem(ref) for ref in catalog.scenarios()]

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from empathy_coach import score_reply
-from empathy_coach.store import open_store
-from empathy_coach.store.summary import summarize
+from empathy_coach.practice.progress import open_store
+from empathy_coach.practice.summary import summarize
 
 
 def main() -> None:

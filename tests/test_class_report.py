@@ -272,7 +272,7 @@ def test_reports_layer_imports_neither_typer_nor_rich():
 
 def test_a_real_drill_export_reads_back(isolated_home, tmp_path):
     from empathy_coach import score_reply
-    from empathy_coach.store import open_store
+    from empathy_coach.practice.progress import open_store
 
     client = "I'm exhausted and nobody cares."
     good = score_reply("You sound worn out, and it feels like nobody notices.", client=client)

@@ -20,7 +20,8 @@ from empathy_coach.scoring.coder.evaluate import agreement
 from empathy_coach.scoring.coder.model import CODES, Act, primary_act
 from empathy_coach.scoring.coder.train import code_units
 from empathy_coach.scoring.engine import Scorer, default_scorer, score_reply
-from empathy_coach.scoring.resources import builtin_coder, builtin_lexicon, load_coder_weights
+from empathy_coach.content.cache import builtin_lexicon
+from empathy_coach.scoring.assets import builtin_coder, load_coder_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"

@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from empathy_coach.cli import app
-from empathy_coach.store import open_store
+from empathy_coach.practice.progress import open_store
 
 runner = CliRunner()
 SCENARIO = "test-night-rota"

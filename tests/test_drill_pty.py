@@ -10,7 +10,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-from empathy_coach.store import open_store  # noqa: E402
+from empathy_coach.practice.progress import open_store  # noqa: E402
 
 from test_drill_cli import NIGHTS, SCENARIO  # noqa: E402  (the drill's own fixture bank)
 

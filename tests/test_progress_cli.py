@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from empathy_coach import score_reply
 from empathy_coach.cli import app
-from empathy_coach.store import open_store
-from empathy_coach.store.summary import sparkline, streaks
+from empathy_coach.practice.progress import open_store
+from empathy_coach.practice.summary import sparkline, streaks
 
 runner = CliRunner()
 CLIENT = "I'm exhausted and nobody cares."

@@ -5,7 +5,7 @@ import pytest
 
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.engine import Scorer, render
-from empathy_coach.scoring.resources import builtin_lexicon
+from empathy_coach.content.cache import builtin_lexicon
 
 LEXICONS = {name: builtin_lexicon(name) for name in ("emotions", "roadblocks", "markers")}
 
@@ -256,7 +256,7 @@ def test_roadblocks_welcome_questions_are_not_questioning():
 
 
 def test_default_double_sided_tip_reads_well_with_any_side_text():
-    from empathy_coach.scoring.resources import builtin_rubric
+    from empathy_coach.content.cache import builtin_rubric
 
     s = Scorer(builtin_rubric("default"), LEXICONS)
     t = turn(skill="double_sided_reflection", sides=["drinking with the boys feels normal", "he knows the liver numbers aren't great"])

@@ -14,7 +14,8 @@ from empathy_coach.banks import models as m
 from empathy_coach.cli import app
 from empathy_coach.scoring.engine import Scorer, default_scorer
 from empathy_coach.scoring.examples import rank_misorders
-from empathy_coach.scoring.resources import builtin_lexicon, builtin_related, builtin_rubric
+from empathy_coach.content.cache import builtin_lexicon, builtin_rubric
+from empathy_coach.scoring.assets import builtin_related
 
 runner = CliRunner()
 LEXICONS = {name: builtin_lexicon(name) for name in ("emotions", "roadblocks", "markers", "related")}

@@ -8,7 +8,7 @@ from empathy_coach.banks import models as m
 from empathy_coach.practice import plan
 from empathy_coach.practice import session as s
 from empathy_coach.practice.branching import after_skip, condition_holds, next_turn, turn_position
-from empathy_coach.practice.content import BuiltinCatalog, Ref, drill_catalog
+from empathy_coach.content.catalog import BuiltinCatalog, Ref, drill_catalog
 from empathy_coach.scoring.result import ActResult, RoadblockFinding, ScoreResult
 
 # ---------------------------------------------------------------- fakes
@@ -560,7 +560,7 @@ def test_matches_filters():
 
 def test_builtin_cache_matches_the_yaml_catalog(isolated_home):
     from empathy_coach.banks.catalog import Catalog
-    from empathy_coach.practice.content import without_examples
+    from empathy_coach.content.catalog import without_examples
 
     first = drill_catalog()  # builds the cache
     assert list((isolated_home / "cache").glob("builtin-content-*.msgpack"))

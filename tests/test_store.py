@@ -15,7 +15,8 @@ import msgspec
 import pytest
 
 from empathy_coach import score_reply
-from empathy_coach.store import AttemptRow, DueTurn, ProgressStore, SessionRow, StoreError, open_store
+from empathy_coach.practice.progress import open_store
+from empathy_coach.store import AttemptRow, DueTurn, ProgressStore, SessionRow, StoreError
 from empathy_coach.store.db import connect, migrate
 from empathy_coach.store.migrations import SCHEMA_VERSION
 
@@ -190,7 +191,7 @@ WRITER = textwrap.dedent(
     from pathlib import Path
     import msgspec
     from empathy_coach.scoring.result import ScoreResult
-    from empathy_coach.store import open_store
+    from empathy_coach.practice.progress import open_store
     db, name, count, then, result_file = sys.argv[1:6]
     result = msgspec.json.decode(Path(result_file).read_bytes(), type=ScoreResult)
     store = open_store(db)

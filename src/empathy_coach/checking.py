@@ -131,7 +131,7 @@ def todo_problems(doc: Document) -> list[Problem]:
 
 def coder_file_problem(path: Path) -> str | None:
     """What is wrong with a coder file (`coder fit` output), or None when it loads."""
-    from empathy_coach.scoring.resources import load_coder_weights
+    from empathy_coach.scoring.assets import load_coder_weights
 
     try:
         load_coder_weights(path)

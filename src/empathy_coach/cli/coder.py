@@ -76,7 +76,7 @@ def fit_command(
     from empathy_coach.grading.coded import read_coded
     from empathy_coach.scoring.coder.fit import fit
     from empathy_coach.scoring.coder.train import examples
-    from empathy_coach.scoring.resources import unfitted_coder
+    from empathy_coach.scoring.assets import unfitted_coder
 
     if str(output) in ("", "-"):
         raise UsageError("coder fit: --output needs a file name")
@@ -99,7 +99,7 @@ def fit_command(
 
 def _model(coder: Path | None):
     from empathy_coach.problems import InputError
-    from empathy_coach.scoring.resources import builtin_coder, load_coder_weights
+    from empathy_coach.scoring.assets import builtin_coder, load_coder_weights
 
     if coder is None:
         return builtin_coder()

@@ -12,7 +12,7 @@ from typing import Callable, List, Optional
 import typer
 
 from empathy_coach.cli.common import UsageError, bank_paths, color_allowed, guarded, tolerant_stdin
-from empathy_coach.reports.literal import writable
+from empathy_coach.literal import writable
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +40,7 @@ def drill_command(
     """
     from empathy_coach.banks.models import DIFFICULTIES, SKILLS
     from empathy_coach.practice import plan
-    from empathy_coach.practice.content import drill_catalog
+    from empathy_coach.content.catalog import drill_catalog
 
     if difficulty is not None and difficulty not in DIFFICULTIES:
         raise UsageError(f"--difficulty: expected one of {', '.join(DIFFICULTIES)}, found '{difficulty}'")
@@ -99,7 +99,7 @@ def drill_command(
 
 
 def _open_store():
-    from empathy_coach.store import open_store
+    from empathy_coach.practice.progress import open_store
 
     return open_store()
 

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 def _open() -> ProgressStore | None:
     """The user's progress database, or None when there is none yet (nothing is created)."""
-    from empathy_coach.store import open_store
+    from empathy_coach.practice.progress import open_store
     from empathy_coach.store.db import default_path
 
     if not default_path().exists():
@@ -54,7 +54,7 @@ def progress_command(
     """Mastery per skill and tag, score trend, streaks, MITI metrics, and what to practise next."""
     import msgspec
 
-    from empathy_coach.store.summary import summarize, summarize_rows
+    from empathy_coach.practice.summary import summarize, summarize_rows
 
     store = _open()
     if flags:
@@ -97,7 +97,7 @@ def history_command(
     """Practice sessions, newest first: date, replies, mean score, R:Q and % complex reflections."""
     import msgspec
 
-    from empathy_coach.store.summary import session_summary
+    from empathy_coach.practice.summary import session_summary
 
     if limit is not None and not 1 <= limit < 2**63:
         raise UsageError("history: --limit must be a whole number from 1")

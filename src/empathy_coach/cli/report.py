@@ -86,7 +86,7 @@ def _tell_left_out(report) -> None:
     if not left:
         return
     print(f"empathy-coach: {left} record{'s' if left != 1 else ''} left out ({p.unreadable} unreadable, {p.ungraded} not graded):", file=sys.stderr)
-    from empathy_coach.reports.literal import printable
+    from empathy_coach.literal import printable
 
     for loc in p.shown[:SHOWN_PROBLEMS]:
         print(f"  {printable(loc.where)}: {printable(loc.message)}", file=sys.stderr)

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, tolerant_stdin, write_json
-from empathy_coach.reports.literal import writable
+from empathy_coach.literal import writable
 
 
 def register(app: typer.Typer) -> None:

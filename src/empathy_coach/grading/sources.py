@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from empathy_coach.grading.records import FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, Item
 from empathy_coach.problems import InputError, Problem
-from empathy_coach.reports.literal import writable
+from empathy_coach.literal import writable
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")

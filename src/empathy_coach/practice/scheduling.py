@@ -27,9 +27,10 @@ The rules:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-from msgspec import Struct
+from empathy_coach.store.db import as_utc
+from empathy_coach.store.models import Card
 
 FIRST_BOX = 1
 LAST_BOX = 5
@@ -45,20 +46,7 @@ INTERVALS: dict[int, timedelta] = {
 }
 
 
-class Card(Struct, kw_only=True):
-    """The schedule of one turn."""
-
-    box: int = FIRST_BOX
-    due_at: datetime
-    reviews: int = 0  # scored replies
-    lapses: int = 0  # failed replies after having been out of box 1
-
-
-def as_utc(moment: datetime) -> datetime:
-    """An aware UTC datetime; a naive one is taken to be UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+__all__ = ["Card", "as_utc", "due_after", "is_mastered", "new_card", "next_box", "review", "skip"]
 
 
 def next_box(box: int, *, passed: bool, score: float, promote_score: float = PROMOTE_SCORE) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from empathy_coach.reports.literal import printable
+from empathy_coach.literal import printable
 
 if TYPE_CHECKING:
     from empathy_coach.banks.explain import Explained

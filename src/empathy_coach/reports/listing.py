@@ -22,7 +22,7 @@ WIDE = 110
 
 
 def scenarios_table(rows: list[dict], width: int):
-    from empathy_coach.reports.literal import printable
+    from empathy_coach.literal import printable
 
     wide = width >= WIDE
     columns = [("id", "left"), ("title", "left")] + ([("bank", "left")] if wide else []) + [("difficulty", "left"), ("turns", "right")]
@@ -37,7 +37,7 @@ def scenarios_table(rows: list[dict], width: int):
 
 
 def banks_table(rows: list[dict], width: int):
-    from empathy_coach.reports.literal import printable
+    from empathy_coach.literal import printable
 
     wide = width >= WIDE
     columns = [("id", "left"), ("title", "left"), ("scenarios", "right"), ("source", "left")] + ([("path", "left")] if wide else [])

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from empathy_coach.scoring.metrics import BehaviourMetrics
-    from empathy_coach.store.summary import Mastery, ProgressSummary, SessionSummary
+    from empathy_coach.practice.summary import Mastery, ProgressSummary, SessionSummary
 
 EMPTY_MESSAGE = "No practice recorded yet. Start your first session with: empathy-coach drill"
 

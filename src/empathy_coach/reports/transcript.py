@@ -16,7 +16,7 @@ from msgspec import Struct
 
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ScoreResult
 from empathy_coach.store.models import AttemptRow, SessionRow
-from empathy_coach.store.summary import SessionSummary, session_summary
+from empathy_coach.practice.summary import SessionSummary, session_summary
 
 
 class Transcript(Struct, kw_only=True):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import Any, Protocol
 
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe, primary_act, render_reason
@@ -14,6 +16,20 @@ from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, STOPWORDS, Analysis
 
 MAX_TIPS = 3
+
+
+class _LoadedLexicon(Protocol):
+    @property
+    def source(self) -> str: ...
+    @property
+    def value(self) -> Any: ...
+
+
+class CatalogLike(Protocol):
+    """What scoring reads from a catalog (the full `Catalog` or the drill's `BuiltinCatalog`)."""
+
+    def lexicon(self, name: str, relative_to: Any = None) -> _LoadedLexicon | None: ...
+    def rubric_for(self, ref: Any) -> m.Rubric: ...
 GENERIC_RUBRIC = "generic"
 DEFAULT_RUBRIC = "default"
 
@@ -50,7 +66,7 @@ class Scorer:
     def __init__(self, rubric: m.Rubric, lexicons: Mapping[str, m.Lexicon] | Lexicons, coder: CoderModel | None = None) -> None:
         self.rubric = rubric
         if coder is None:
-            from empathy_coach.scoring.resources import builtin_coder
+            from empathy_coach.scoring.assets import builtin_coder
 
             coder = builtin_coder()
         self.coder = coder
@@ -267,7 +283,7 @@ def _related_tables(rubric: m.Rubric, lexicons) -> dict[str, RelatedWords]:
         if given is not None:
             tables[name] = RelatedWords.compile(given.phrases)
         else:
-            from empathy_coach.scoring.resources import builtin_related
+            from empathy_coach.scoring.assets import builtin_related
 
             tables[name] = builtin_related(name)
     return tables
@@ -329,7 +345,8 @@ _EMPTY = Outcome(0.0, False, [], {}, "the reply is empty")
 
 @lru_cache(maxsize=4)
 def default_scorer(rubric: str = GENERIC_RUBRIC) -> Scorer:
-    from empathy_coach.scoring.resources import builtin_rubric, builtin_tables
+    from empathy_coach.content.cache import builtin_rubric
+    from empathy_coach.scoring.assets import builtin_tables
 
     rubric_model = builtin_rubric(rubric)
     return Scorer(rubric_model, builtin_tables(tuple(rubric_model.lexicons)))
@@ -342,23 +359,24 @@ def score_reply(reply: str, client: str | None = None, *, turn: m.Turn | None = 
         scorer = default_scorer(DEFAULT_RUBRIC if turn is not None else GENERIC_RUBRIC)
     else:
         if lexicons is None:
-            from empathy_coach.scoring.resources import builtin_lexicon
+            from empathy_coach.content.cache import builtin_lexicon
 
             lexicons = {name: builtin_lexicon(name) for name in rubric.lexicons}
         scorer = Scorer(rubric, lexicons)
     return scorer.score(reply, client=client, turn=turn, tags=tags)
 
 
-def scorer_for(catalog, ref) -> Scorer:
+def scorer_for(catalog: CatalogLike, ref: Any) -> Scorer:
     """The scorer for a scenario of a catalog: its rubric with the lexicons the catalog resolves."""
     rubric = catalog.rubric_for(ref)
     path = None
-    if rubric.coder and hasattr(catalog, "rubric"):  # a fitted coder file is found beside its rubric
-        path = catalog.rubric(ref.scenario.rubric or ref.bank.rubric, ref.loaded).path
+    find = getattr(catalog, "rubric", None)  # only the full Catalog knows where a rubric's file is
+    if rubric.coder and find is not None:  # a fitted coder file is found beside its rubric
+        path = find(ref.scenario.rubric or ref.bank.rubric, ref.loaded).path
     return _catalog_scorer(catalog, rubric, path)
 
 
-def rubric_scorer(catalog, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
+def rubric_scorer(catalog: CatalogLike, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
     """The scorer for any rubric of a catalog (`score --rubric`), with the lexicons the catalog resolves."""
     return _catalog_scorer(catalog, rubric, rubric_path)
 
@@ -367,7 +385,7 @@ def coder_for(rubric: m.Rubric, rubric_path: str | None) -> CoderModel:
     """The built-in coder, or the fitted coder file a rubric names (relative to the rubric's file)."""
     from pathlib import Path
 
-    from empathy_coach.scoring.resources import builtin_coder
+    from empathy_coach.scoring.assets import builtin_coder
 
     if not rubric.coder:
         return builtin_coder()
@@ -375,18 +393,42 @@ def coder_for(rubric: m.Rubric, rubric_path: str | None) -> CoderModel:
     return builtin_coder(str((base / rubric.coder).resolve()))
 
 
-def _catalog_scorer(catalog, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
-    cache = catalog.__dict__.setdefault("_scorers", {})
-    scorer = cache.get(rubric.id)
-    if scorer is None:
-        from empathy_coach.scoring.resources import builtin_lexicon, builtin_tables
+class ScorerCache:
+    """The scorers built for one catalog, by rubric id: a rubric's tables are compiled once per catalog."""
+
+    def __init__(self) -> None:
+        self._by_rubric: dict[str, Scorer] = {}
+
+    def get(self, rubric: m.Rubric, build: Callable[[], Scorer]) -> Scorer:
+        scorer = self._by_rubric.get(rubric.id)
+        if scorer is None:
+            scorer = self._by_rubric[rubric.id] = build()
+        return scorer
+
+
+# One cache per catalog object (by identity: a Catalog is an unhashable dataclass), gone with it.
+_SCORER_CACHES: dict[int, ScorerCache] = {}
+
+
+def scorer_cache(catalog: object) -> ScorerCache:
+    key = id(catalog)
+    cache = _SCORER_CACHES.get(key)
+    if cache is None:
+        cache = _SCORER_CACHES[key] = ScorerCache()
+        weakref.finalize(catalog, _SCORER_CACHES.pop, key, None)
+    return cache
+
+
+def _catalog_scorer(catalog: CatalogLike, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
+    def build() -> Scorer:
+        from empathy_coach.content.cache import builtin_lexicon
+        from empathy_coach.scoring.assets import builtin_tables
 
         coder = coder_for(rubric, rubric_path)
         loaded = {name: catalog.lexicon(name) for name in rubric.lexicons}
         if all(item is None or item.source == "built-in" for item in loaded.values()):
-            scorer = Scorer(rubric, builtin_tables(tuple(rubric.lexicons)), coder)
-        else:
-            lexicons = {name: item.value if item is not None else builtin_lexicon(name) for name, item in loaded.items()}
-            scorer = Scorer(rubric, lexicons, coder)
-        cache[rubric.id] = scorer
-    return scorer
+            return Scorer(rubric, builtin_tables(tuple(rubric.lexicons)), coder)
+        lexicons = {name: item.value if item is not None else builtin_lexicon(name) for name, item in loaded.items()}
+        return Scorer(rubric, lexicons, coder)
+
+    return scorer_cache(catalog).get(rubric, build)

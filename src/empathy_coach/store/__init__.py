@@ -1,6 +1,6 @@
 """The SQLite progress database: sessions, scored replies, and when each turn comes back.
 
-    from empathy_coach.store import open_store
+    from empathy_coach.practice.progress import open_store  # the store with the drill's schedule
 
     with open_store() as store:
         session = store.start_session(banks=["core"])

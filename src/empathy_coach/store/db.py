@@ -15,14 +15,13 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Protocol, Sequence
 
 import msgspec
 
-from empathy_coach.practice import scheduling
 from empathy_coach.scoring.result import ScoreResult
 from empathy_coach.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from empathy_coach.store.models import AttemptRow, DueTurn, SessionRow, SkipRow, StoreError
+from empathy_coach.store.models import AttemptRow, Card, DueTurn, SessionRow, SkipRow, StoreError
 
 DB_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -30,6 +29,21 @@ _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 _MAGIC = b"SQLite format 3\x00"
 
 Clock = Callable[[], datetime]
+
+
+class Scheduler(Protocol):
+    """When a turn comes back: the store keeps the cards, the caller (practice) decides them."""
+
+    def review(self, card: Card | None, *, passed: bool, score: float, now: datetime) -> Card: ...
+
+    def skip(self, card: Card | None, *, now: datetime) -> Card: ...
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 def utc_now() -> datetime:
@@ -41,7 +55,7 @@ def iso(moment: datetime) -> str:
 
     Fixed width, so that text order is time order in SQL.
     """
-    return scheduling.as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_iso(text: str) -> datetime:
@@ -54,9 +68,13 @@ def default_path() -> Path:
     return user_home() / DB_NAME
 
 
-def open_store(path: Path | str | None = None, *, clock: Clock | None = None) -> ProgressStore:
-    """Open (creating and migrating as needed) the progress database; default in the user's folder."""
-    return ProgressStore(Path(path) if path is not None else default_path(), clock=clock)
+def open_store(path: Path | str | None = None, *, clock: Clock | None = None, scheduler: Scheduler | None = None) -> ProgressStore:
+    """Open (creating and migrating as needed) the progress database; default in the user's folder.
+
+    Without a scheduler the store reads and flags but does not record replies
+    (`empathy_coach.practice.progress.open_store` opens it with the drill's schedule).
+    """
+    return ProgressStore(Path(path) if path is not None else default_path(), clock=clock, scheduler=scheduler)
 
 
 def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
@@ -143,8 +161,9 @@ class ProgressStore:
     tests replace it to move time without sleeping.
     """
 
-    def __init__(self, path: Path, *, clock: Clock | None = None) -> None:
+    def __init__(self, path: Path, *, clock: Clock | None = None, scheduler: Scheduler | None = None) -> None:
         self.path = Path(path)
+        self.scheduler = scheduler
         self.notice: str | None = None
         self.clock: Clock = clock or utc_now
         self._conn: sqlite3.Connection | None = self._open()
@@ -216,8 +235,13 @@ class ProgressStore:
             raise StoreError("the progress database is closed", self.path)
         return self._conn
 
+    def _scheduler(self) -> Scheduler:
+        if self.scheduler is None:
+            raise StoreError("the progress database was opened without a schedule: it cannot record replies", self.path)
+        return self.scheduler
+
     def _now(self) -> datetime:
-        return scheduling.as_utc(self.clock())
+        return as_utc(self.clock())
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -290,7 +314,7 @@ class ProgressStore:
                 ),
             )
             card = self._card(conn, scenario_id, turn_id)
-            updated = scheduling.review(card, passed=result.passed, score=result.score, now=now)
+            updated = self._scheduler().review(card, passed=result.passed, score=result.score, now=now)
             self._save_card(conn, scenario_id, turn_id, updated, now, skipped=False)
         return int(cursor.lastrowid)
 
@@ -301,7 +325,7 @@ class ProgressStore:
             conn.execute("INSERT INTO skips (session_id, created_at, scenario_id, turn_id) VALUES (?, ?, ?, ?)",
                          (session_id, iso(now), scenario_id, turn_id))
             card = self._card(conn, scenario_id, turn_id)
-            self._save_card(conn, scenario_id, turn_id, scheduling.skip(card, now=now), now, skipped=True)
+            self._save_card(conn, scenario_id, turn_id, self._scheduler().skip(card, now=now), now, skipped=True)
 
     def skipped(self, session_id: int) -> list[SkipRow]:
         """The turns skipped in a session, in order (for transcripts)."""
@@ -323,16 +347,16 @@ class ProgressStore:
         with self._write() as conn:
             conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (iso(self._now()), session_id))
 
-    def _card(self, conn: sqlite3.Connection, scenario_id: str, turn_id: str) -> scheduling.Card | None:
+    def _card(self, conn: sqlite3.Connection, scenario_id: str, turn_id: str) -> Card | None:
         row = conn.execute(
             "SELECT box, due_at, reviews, lapses FROM schedule WHERE scenario_id = ? AND turn_id = ?", (scenario_id, turn_id)
         ).fetchone()
         if row is None:
             return None
-        return scheduling.Card(box=row[0], due_at=parse_iso(row[1]), reviews=row[2], lapses=row[3])
+        return Card(box=row[0], due_at=parse_iso(row[1]), reviews=row[2], lapses=row[3])
 
     def _save_card(
-        self, conn: sqlite3.Connection, scenario_id: str, turn_id: str, card: scheduling.Card, now: datetime, *, skipped: bool
+        self, conn: sqlite3.Connection, scenario_id: str, turn_id: str, card: Card, now: datetime, *, skipped: bool
     ) -> None:
         conn.execute(
             """
@@ -349,7 +373,7 @@ class ProgressStore:
 
     def due_turns(self, now: datetime | None = None) -> list[DueTurn]:
         """Turns due at `now` (default: the clock), most overdue first."""
-        moment = iso(scheduling.as_utc(now) if now is not None else self._now())
+        moment = iso(as_utc(now) if now is not None else self._now())
         rows = self._read(
             "SELECT scenario_id, turn_id, box, due_at FROM schedule WHERE due_at <= ? "
             "ORDER BY due_at, box, scenario_id, turn_id",

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from msgspec import Struct
 
 from empathy_coach.problems import InputError, Problem
 from empathy_coach.scoring.result import ScoreResult
+
+
+class Card(Struct, kw_only=True):
+    """The schedule of one turn (practice.scheduling decides it, the store keeps it)."""
+
+    box: int = 1
+    due_at: datetime
+    reviews: int = 0  # scored replies
+    lapses: int = 0  # failed replies after having been out of box 1
 
 
 class AttemptRow(Struct, kw_only=True):

@@ -23,13 +23,11 @@ import msgspec
 from msgspec import Struct
 
 from empathy_coach.banks import models as m
+from empathy_coach.content.cache import CACHE_FORMAT
 from empathy_coach.paths import builtin_root, cache_home, content_files, content_key, user_home, write_cache
 
 if TYPE_CHECKING:
     from empathy_coach.banks.catalog import Catalog
-
-CACHE_FORMAT = "3"
-
 
 class Cached(m.Base):
     """The built-in content as validated, each value with the path shown in messages.
