@@ -279,7 +279,9 @@ def test_a_real_drill_export_reads_back(isolated_home, tmp_path):
     bad = score_reply("You should just go to bed earlier.", client=client)
     with open_store() as store:
         session = store.start_session(banks=["core"])
-        for result, reply, skill in ((good, "You sound worn out, and it feels like nobody notices.", "reflect_feeling"), (bad, "You should just go to bed earlier.", "reflect_content")):
+        answers = ((good, "You sound worn out, and it feels like nobody notices.", "reflect_feeling"),
+                   (bad, "You should just go to bed earlier.", "reflect_content"))
+        for result, reply, skill in answers:
             store.record_attempt(session, scenario_id="work", turn_id="t1", skill=skill, tags=[], client=client, reply=reply, result=result)
         store.finish_session(session)
     export = tmp_path / "erin.json"
@@ -341,7 +343,7 @@ def test_a_json_output_inside_an_input_folder_is_refused(tmp_path):
 def test_what_counts_as_a_dispute(fields, expected):
     import msgspec
 
-    from empathy_coach.reports.class_input import _Light, _dispute
+    from empathy_coach.reports.class_input import _dispute, _Light
 
     assert _dispute(msgspec.convert(fields, _Light)) == expected
 

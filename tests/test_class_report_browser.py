@@ -69,7 +69,8 @@ HARNESS = r"""
       header("students", "Student").querySelector("button.sort").click(); out.by_name = names();
       var filter = document.getElementById("student-filter");
       filter.value = "an"; filter.dispatchEvent(new Event("input"));
-      out.filtered = Array.prototype.filter.call(document.getElementById("students").tBodies, function (b) { return !b.hidden; }).map(function (b) { return b.getAttribute("data-name"); });
+      out.filtered = Array.prototype.filter.call(document.getElementById("students").tBodies, function (b) { return !b.hidden; })
+        .map(function (b) { return b.getAttribute("data-name"); });
       filter.value = ""; filter.dispatchEvent(new Event("input"));
       var group = document.getElementById("students").tBodies[0];
       var detail = group.querySelector("tr.detail");

@@ -14,14 +14,14 @@ from typer.testing import CliRunner
 
 from empathy_coach.banks import models as m
 from empathy_coach.cli import app
+from empathy_coach.content.cache import builtin_lexicon
 from empathy_coach.grading.coded import read_coded
 from empathy_coach.scoring.agreement import FOUR_CLASS, cohen_kappa
+from empathy_coach.scoring.assets import builtin_coder, load_coder_weights
 from empathy_coach.scoring.coder.evaluate import agreement
 from empathy_coach.scoring.coder.model import CODES, Act, primary_act
 from empathy_coach.scoring.coder.train import code_units
 from empathy_coach.scoring.engine import Scorer, default_scorer, score_reply
-from empathy_coach.content.cache import builtin_lexicon
-from empathy_coach.scoring.assets import builtin_coder, load_coder_weights
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -101,7 +101,8 @@ def test_a_reply_with_two_acts_has_both_and_the_question_is_primary():
     assert result.acts[0].text == "It sounds like you're exhausted."
 
 
-@pytest.mark.xfail(strict=True, reason="known error: short feeling formulas ('It sounds exhausting.') read as sympathy, as the corpus coded 'That sounds challenging'")
+@pytest.mark.xfail(strict=True, reason="known error: short feeling formulas ('It sounds exhausting.') read as sympathy, as the corpus coded 'That "
+                                       "sounds challenging'")
 def test_a_short_feeling_formula_is_a_reflection():
     assert default_scorer().code("It sounds exhausting.", CLIENT).behaviour in ("simple_reflection", "complex_reflection")
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from empathy_coach.scoring.coder.features import FEATURES, context_features
 from empathy_coach.scoring.assets import builtin_coder
+from empathy_coach.scoring.coder.features import FEATURES, context_features
 from empathy_coach.scoring.text import Analysis
 
 _EXAMPLE = re.compile(r'Passes: "(?P<yes>.+?)"(?: after "(?P<yes_client>.+?)")?\s+Fails: "(?P<no>.+?)"(?: after "(?P<no_client>.+?)")?\s*$', re.S)

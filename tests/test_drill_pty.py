@@ -11,7 +11,6 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 
 from empathy_coach.practice.progress import open_store  # noqa: E402
-
 from test_drill_cli import NIGHTS, SCENARIO  # noqa: E402  (the drill's own fixture bank)
 
 GOOD = "You're running on empty, and it sounds like the nights keep landing on you because you're the one who says yes."

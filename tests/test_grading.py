@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from empathy_coach.grading import records as rec
-from empathy_coach.grading.grader import Grader, GradeOptions, RecordError
+from empathy_coach.grading.grader import GradeOptions, Grader, RecordError
 from empathy_coach.grading.pool import effective_jobs, ordered_map
 from empathy_coach.grading.sources import STDIN_NAME, AnswersSource, JsonlSource, collect, load_answers
 from empathy_coach.grading.summary import Tallies

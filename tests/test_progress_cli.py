@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from markdown_it import MarkdownIt
@@ -36,7 +36,7 @@ def bad():
 @pytest.fixture
 def practised(isolated_home, good, bad):
     """Four sessions: two days ago, yesterday, an empty one, and one a minute ago."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
     clock = {"now": noon - timedelta(days=2)}
     with open_store(clock=lambda: clock["now"]) as store:

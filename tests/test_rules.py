@@ -4,8 +4,8 @@ import msgspec
 import pytest
 
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.engine import Scorer, render
 from empathy_coach.content.cache import builtin_lexicon
+from empathy_coach.scoring.engine import Scorer, render
 
 LEXICONS = {name: builtin_lexicon(name) for name in ("emotions", "roadblocks", "markers")}
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from empathy_coach.practice import scheduling
 from empathy_coach.practice.scheduling import Card, is_mastered, next_box, review, skip
 
-NOW = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
 
 def test_high_passing_score_promotes_one_box():

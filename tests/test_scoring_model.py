@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from empathy_coach.banks import models as m
 from empathy_coach.cli import app
-from empathy_coach.scoring.engine import Scorer, default_scorer
-from empathy_coach.scoring.examples import rank_misorders
 from empathy_coach.content.cache import builtin_lexicon, builtin_rubric
 from empathy_coach.scoring.assets import builtin_related
+from empathy_coach.scoring.engine import Scorer, default_scorer
+from empathy_coach.scoring.examples import rank_misorders
 
 runner = CliRunner()
 LEXICONS = {name: builtin_lexicon(name) for name in ("emotions", "roadblocks", "markers", "related")}
@@ -52,7 +52,7 @@ def only(result, rule_id):
 
 def test_the_generic_rubric_orders_one_reply_of_each_kind_as_the_ladder_does():
     scores = [default_scorer("generic").score(reply, client=GRIEF).score for _, reply in LADDER]
-    assert rank_misorders(scores) == [], list(zip([k for k, _ in LADDER], scores))
+    assert rank_misorders(scores) == [], list(zip([k for k, _ in LADDER], scores, strict=False))
 
 
 def test_only_reflections_pass_and_parroting_is_the_best_reply_that_cannot():
@@ -177,7 +177,8 @@ def test_the_related_words_table_links_the_pairs_of_the_issue(client_word, reply
 
 def test_partial_coverage_earns_partial_points_and_the_message_says_the_same():
     t = msgspec.convert({"id": "t1", "client": "They put me on nights and my son is struggling at school.",
-                         "content": [{"text": "on night shifts", "synonyms": ["nights"]}, {"text": "son struggling at school", "synonyms": ["school"]}]}, m.Turn)
+                         "content": [{"text": "on night shifts", "synonyms": ["nights"]}, {"text": "son struggling at school", "synonyms": ["school"]}]},
+                             m.Turn)
     s = scorer({"id": "c", "kind": "content", "weight": 3, "min_coverage": 0.25})
     rule = only(s.score("The nights are relentless for you.", turn=t), "c")
     assert rule.points == 1.5 and rule.max_points == 3
@@ -309,7 +310,8 @@ def test_score_with_an_unknown_rubric_is_a_usage_error_with_a_suggestion():
 
 
 def test_score_with_a_rubric_on_a_scenario_turn():
-    result = runner.invoke(app, ["score", "--scenario", "safety-better-off-without-me", "--turn", "t2", "--rubric", "default", "--format", "json", SAFETY_REPLY])
+    result = runner.invoke(app, ["score", "--scenario", "safety-better-off-without-me", "--turn", "t2", "--rubric", "default", "--format", "json",
+                                 SAFETY_REPLY])
     assert json.loads(result.output)["rubric"] == "default" and result.exit_code == 1
 
 

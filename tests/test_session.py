@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from empathy_coach.banks import models as m
+from empathy_coach.content.catalog import BuiltinCatalog, Ref, drill_catalog
 from empathy_coach.practice import plan
 from empathy_coach.practice import session as s
 from empathy_coach.practice.branching import after_skip, condition_holds, next_turn, turn_position
-from empathy_coach.content.catalog import BuiltinCatalog, Ref, drill_catalog
 from empathy_coach.scoring.result import ActResult, RoadblockFinding, ScoreResult
 
 # ---------------------------------------------------------------- fakes
@@ -219,7 +219,8 @@ def test_reply_is_scored_recorded_then_the_branch_answers():
     assert client_turn(events) == "open"
     assert store.sessions == [{"banks": ["fake"], "mode": "drill"}]
     row = store.attempt_rows[0]
-    assert (row["scenario_id"], row["turn_id"], row["reply"], row["tags"], row["client"]) == ("branchy", "t1", "reflect on it", ["work"], "They put me on nights again.")
+    assert (row["scenario_id"], row["turn_id"], row["reply"], row["tags"], row["client"]) == (
+        "branchy", "t1", "reflect on it", ["work"], "They put me on nights again.")
     assert scorer.calls == [("reflect on it", "t1")]
 
 

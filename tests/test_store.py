@@ -8,8 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 import pytest
@@ -20,7 +19,7 @@ from empathy_coach.store import AttemptRow, DueTurn, ProgressStore, SessionRow, 
 from empathy_coach.store.db import connect, migrate
 from empathy_coach.store.migrations import SCHEMA_VERSION
 
-T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 
 
 class FakeClock:
@@ -231,7 +230,7 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path, result_file):
     with open_store(path) as store:
         assert sorted(s.mode for s in store.sessions()) == ["one", "three", "two"]
         assert len(store.attempts()) == 90
-        assert len(store.due_turns(datetime(2200, 1, 1, tzinfo=timezone.utc))) == 90
+        assert len(store.due_turns(datetime(2200, 1, 1, tzinfo=UTC))) == 90
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

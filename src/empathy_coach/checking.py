@@ -96,17 +96,14 @@ def run_check(paths: list[Path], run_examples: bool = True) -> CheckReport:
             problems.append(Problem(str(file), 1, 1, problem, "coder"))
     report = CheckReport(files=catalog.checked_files + len(coder_files))
     if run_examples and not any(p.level == "error" and p.code in ("unresolved", "reference") for p in problems):
-        try:
-            from empathy_coach.scoring.examples import run_examples as run
-        except ImportError:  # the scoring layer is optional while it is being built
-            run = None
-        if run is not None:
-            outcome = run(catalog, only_source="explicit")
-            problems.extend(outcome.problems)
-            report.examples_run = outcome.run
-            report.examples_failed = outcome.failed
-            report.examples_xfailed = outcome.xfailed
-            report.examples_xpassed = outcome.xpassed
+        from empathy_coach.scoring.examples import run_examples as run_turn_examples
+
+        outcome = run_turn_examples(catalog, only_source="explicit")
+        problems.extend(outcome.problems)
+        report.examples_run = outcome.run
+        report.examples_failed = outcome.failed
+        report.examples_xfailed = outcome.xfailed
+        report.examples_xpassed = outcome.xpassed
     report.problems = sorted(set(problems))
     return report
 

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from empathy_coach.banks import models as m
-from empathy_coach.paths import APP_NAME, YAML_SUFFIXES, builtin_root, cache_home, content_files, user_home, yaml_files  # noqa: F401  (re-exported)
 from empathy_coach.banks.loader import Loaded, detect_kind, load_parsed
 from empathy_coach.banks.yamlsource import load_document
+from empathy_coach.paths import APP_NAME, YAML_SUFFIXES, builtin_root, cache_home, content_files, user_home, yaml_files  # noqa: F401  (re-exported)
 from empathy_coach.problems import InputError, Problem
-
 
 
 @dataclass
@@ -147,7 +146,9 @@ class Catalog:
             for index, name in enumerate(loaded.value.lexicons):
                 if self.lexicon(name, loaded) is None:
                     self.problems.append(
-                        loaded.document.problem(("lexicons", index), f"expected the id of a lexicon ({', '.join(sorted(self.lexicons)) or 'none loaded'}), found '{name}'{_close(name, list(self.lexicons))}", "unresolved")
+                        loaded.document.problem(("lexicons", index), "expected the id of a lexicon "
+                                                                     f"({', '.join(sorted(self.lexicons)) or 'none loaded'}), found "
+                                                                     f"'{name}'{_close(name, list(self.lexicons))}", "unresolved")
                     )
 
     def _check_rubric_ref(self, loaded: Loaded, ref: str, where: tuple) -> None:
@@ -162,7 +163,8 @@ class Catalog:
             known = ", ".join(sorted(self.rubrics)) or "none"
             close = difflib.get_close_matches(ref, list(self.rubrics), n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            self.problems.append(loaded.document.problem(where, f"expected a rubric id ({known}) or a path to a rubric file, found '{ref}'{hint}", "unresolved"))
+            self.problems.append(loaded.document.problem(where, f"expected a rubric id ({known}) or a path to a rubric file, found '{ref}'{hint}",
+                                                         "unresolved"))
 
     # ------------------------------------------------------------ lookups
 
@@ -193,7 +195,7 @@ class Catalog:
     def partial_scenarios(self) -> list[ScenarioRef]:
         """The scenarios that converted in banks with errors, at their places in the file (for `check`)."""
         return [ScenarioRef(loaded.value, s, loaded, i) for loaded in self.partial
-                for s, i in zip(loaded.value.scenarios, getattr(loaded, "indices", []))]
+                for s, i in zip(loaded.value.scenarios, getattr(loaded, "indices", []), strict=False)]
 
     def find_scenario(self, scenario_id: str) -> ScenarioRef:
         for ref in self.scenarios():

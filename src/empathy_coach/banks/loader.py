@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from msgspec import Struct
 
@@ -62,7 +63,7 @@ def load_parsed(doc: Document, kind: str, source: str = "explicit") -> Loaded:
     if not isinstance(doc.data, dict):
         raise InputError([doc.problem((), f"expected a YAML mapping at the top of the {kind} file, found {_shape(doc.data)}")])
     try:
-        value = convert(doc, _document_type(kind))
+        value: Any = convert(doc, _document_type(kind))
     except InputError as exc:
         if kind == "bank":
             _lint_what_converts(doc, exc)
@@ -117,7 +118,8 @@ def _lint_what_converts(doc: Document, exc: InputError) -> None:
             continue
         where = ("scenarios", index)
         if scenario.id in seen:
-            problems.append(doc.problem(where + ("id",), f"scenario id '{scenario.id}' is used twice in this bank (first at scenarios[{seen[scenario.id]}])", "duplicate-id"))
+            problems.append(doc.problem(where + ("id",), f"scenario id '{scenario.id}' is used twice in this bank (first at "
+                                                         f"scenarios[{seen[scenario.id]}])", "duplicate-id"))
         seen.setdefault(scenario.id, index)
         _check_turns(doc, scenario, where, problems)
         good.append(scenario)
@@ -142,7 +144,8 @@ def _check_bank(doc: Document, bank: m.Bank, problems: list[Problem]) -> None:
     for s_index, scenario in enumerate(bank.scenarios):
         where = ("scenarios", s_index)
         if scenario.id in seen:
-            problems.append(doc.problem(where + ("id",), f"scenario id '{scenario.id}' is used twice in this bank (first at scenarios[{seen[scenario.id]}])", "duplicate-id"))
+            problems.append(doc.problem(where + ("id",), f"scenario id '{scenario.id}' is used twice in this bank (first at "
+                                                         f"scenarios[{seen[scenario.id]}])", "duplicate-id"))
         seen.setdefault(scenario.id, s_index)
         _check_turns(doc, scenario, where, problems)
 
@@ -167,7 +170,8 @@ def _check_turns(doc: Document, scenario: m.Scenario, where: tuple, problems: li
             problems.append(doc.problem(here, f"a double-sided turn should name its two sides in 'sides', found {len(turn.sides)}", "sides", level="warning"))
         for e_index, example in enumerate(turn.examples):
             if example.min_score is not None and example.max_score is not None and example.min_score > example.max_score:
-                problems.append(doc.problem(here + ("examples", e_index), f"min_score {example.min_score:g} is above max_score {example.max_score:g}", "example"))
+                problems.append(doc.problem(here + ("examples", e_index), f"min_score {example.min_score:g} is above max_score {example.max_score:g}",
+                                            "example"))
     if any(p.code == "branching" and p.level == "error" for p in problems):
         return
     successors = turn_successors(scenario)
@@ -222,12 +226,14 @@ def _check_rubric(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> N
         if isinstance(rule, (m.AllOfRule, m.AnyOfRule)):
             for r_index, ref in enumerate(rule.rules):
                 if ref not in ids:
-                    problems.append(doc.problem(where + ("rules", r_index), f"expected the id of a rule in this rubric, found '{ref}'{_close(ref, list(ids))}", "reference"))
+                    problems.append(doc.problem(where + ("rules", r_index), "expected the id of a rule in this rubric, found "
+                                                                            f"'{ref}'{_close(ref, list(ids))}", "reference"))
                 elif ref == rule.id:
                     problems.append(doc.problem(where + ("rules", r_index), f"rule '{rule.id}' refers to itself", "reference"))
         lexicon = getattr(rule, "lexicon", None)
         if lexicon is not None and lexicon not in rubric.lexicons:
-            problems.append(doc.problem(where + ("lexicon",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found '{lexicon}'{_close(lexicon, list(rubric.lexicons))}", "reference"))
+            problems.append(doc.problem(where + ("lexicon",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found "
+                                                              f"'{lexicon}'{_close(lexicon, list(rubric.lexicons))}", "reference"))
         if isinstance(rule, m.PatternRule):
             if not rule.phrases and not rule.regex:
                 problems.append(doc.problem(where, "a 'pattern' rule needs 'phrases' or 'regex'", "schema"))
@@ -239,7 +245,8 @@ def _check_rubric(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> N
             problems.append(doc.problem(where, f"min_words {rule.min_words} is above max_words {rule.max_words}", "schema"))
         related = getattr(rule, "related", "")
         if related and related not in rubric.lexicons:
-            problems.append(doc.problem(where + ("related",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found '{related}'", "reference"))
+            problems.append(doc.problem(where + ("related",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found "
+                                                              f"'{related}'", "reference"))
     _check_composition_cycles(doc, rubric, problems)
     _check_ladder(doc, rubric, list(ids), problems)
 
@@ -256,14 +263,17 @@ def _check_ladder(doc: Document, rubric: m.Rubric, rule_ids: list[str], problems
         low, high = rung.band
         if low > high:
             problems.append(doc.problem(where + ("band",), f"expected a band [low, high] with low <= high, found [{low:g}, {high:g}]", "schema"))
-        for field in ("needs_any", "when_failed"):
-            for r_index, ref in enumerate(getattr(rung, field)):
+        for key in ("needs_any", "when_failed"):
+            for r_index, ref in enumerate(getattr(rung, key)):
                 if ref not in rule_ids:
-                    problems.append(doc.problem(where + (field, r_index), f"expected the id of a rule in this rubric, found '{ref}'{_close(ref, rule_ids)}", "reference"))
+                    problems.append(doc.problem(where + (key, r_index), "expected the id of a rule in this rubric, found "
+                                                                          f"'{ref}'{_close(ref, rule_ids)}", "reference"))
         if rung.otherwise and rung.otherwise not in rung_ids:
-            problems.append(doc.problem(where + ("otherwise",), f"expected the id of a rung of this ladder, found '{rung.otherwise}'{_close(rung.otherwise, rung_ids)}", "reference"))
+            problems.append(doc.problem(where + ("otherwise",), "expected the id of a rung of this ladder, found "
+                                                                f"'{rung.otherwise}'{_close(rung.otherwise, rung_ids)}", "reference"))
         if bool(rung.needs_any) != bool(rung.otherwise):
-            problems.append(doc.problem(where, "'needs_any' and 'otherwise' go together: the rules a reply needs, and the rung it stands on without them", "schema"))
+            problems.append(doc.problem(where, "'needs_any' and 'otherwise' go together: the rules a reply needs, and the rung it stands on without "
+                                               "them", "schema"))
 
 
 def _check_composition_cycles(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> None:
@@ -288,7 +298,8 @@ def _check_lexicon(doc: Document, lexicon: m.Lexicon, problems: list[Problem]) -
         for word in words:
             key = word.lower()
             if key in owner and owner[key] != family:
-                problems.append(doc.problem(("emotions", family, word), f"'{word}' is in two families: '{owner[key]}' and '{family}'", "lexicon", key=True, level="warning"))
+                problems.append(doc.problem(("emotions", family, word), f"'{word}' is in two families: '{owner[key]}' and '{family}'", "lexicon", key=True,
+                                            level="warning"))
             owner.setdefault(key, family)
 
 
@@ -296,7 +307,7 @@ def _check_answers(doc: Document, answers: m.AnswersFile, problems: list[Problem
     return None
 
 
-_SEMANTIC_CHECKS = {
+_SEMANTIC_CHECKS: dict[str, Callable[[Document, Any, list[Problem]], None]] = {
     "bank": _check_bank,
     "rubric": _check_rubric,
     "lexicon": _check_lexicon,

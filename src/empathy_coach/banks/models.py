@@ -171,11 +171,11 @@ class Turn(Base):
     nonverbal: str | None = None
     skill: Skill = "reflect_feeling"
     emotions: list[NonEmptyStr] = field(default_factory=list)
-    content: list[Union[str, ContentPoint]] = field(default_factory=list)
-    sides: list[Union[str, ContentPoint]] = field(default_factory=list)
-    exemplars: list[Union[str, Exemplar]] = field(default_factory=list)
+    content: list[str | ContentPoint] = field(default_factory=list)
+    sides: list[str | ContentPoint] = field(default_factory=list)
+    exemplars: list[str | Exemplar] = field(default_factory=list)
     hints: list[NonEmptyStr] = field(default_factory=list)
-    next: Union[str, list[Branch], None] = None
+    next: str | list[Branch] | None = None
     examples: list[Example] = field(default_factory=list)
     # Replies from best to worst, as an MI trainer would order them: `check` fails when the
     # rubric's scores order them differently.
@@ -223,7 +223,7 @@ class Scenario(Base):
 class Bank(Base):
     id: Identifier
     title: NonEmptyStr
-    version: Union[str, int, float] = "1"
+    version: str | int | float = "1"
     language: str = "en"
     description: str = ""
     # Shown before each of the bank's scenarios in a drill: what a student must know first

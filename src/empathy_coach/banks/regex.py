@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 try:  # Python 3.11 moved the parser but kept it importable under both names
-    import re._parser as _sre_parse  # type: ignore[import-not-found]
-    from re._constants import MAXREPEAT  # type: ignore[import-not-found]
+    import re._parser as _sre_parse  # type: ignore[import-not-found]  # typeshed has no stubs for re's private parser
+    from re._constants import MAXREPEAT  # type: ignore[import-not-found]  # (as above)
 except ImportError:  # pragma: no cover
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
-    from sre_constants import MAXREPEAT  # type: ignore[no-redef]
+    import sre_parse as _sre_parse
+    from sre_constants import MAXREPEAT
 
 MAX_PATTERN_LENGTH = 300
 MAX_UNBOUNDED_REPEATS = 2

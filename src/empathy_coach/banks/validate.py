@@ -60,7 +60,7 @@ def _struct_union_members(tp: Any) -> list[type[Struct]] | None:
         members = [_strip(a) for a in typing.get_args(tp)]
         if members and all(isinstance(m, type) and issubclass(m, Struct) for m in members):
             if all(m.__struct_config__.tag_field for m in members):
-                return members  # type: ignore[return-value]
+                return members
     return None
 
 
@@ -93,8 +93,8 @@ def _check(doc: Document, data: Any, tp: Any, where: tuple[PathItem, ...], probl
 
 
 def _check_tagged(doc: Document, data: Any, members: list[type[Struct]], where: tuple[PathItem, ...], problems: list[Problem]) -> None:
-    tag_field = members[0].__struct_config__.tag_field
-    by_tag = {m.__struct_config__.tag: m for m in members}
+    tag_field = str(members[0].__struct_config__.tag_field)
+    by_tag = {str(m.__struct_config__.tag): m for m in members}
     if not isinstance(data, dict):
         problems.append(doc.problem(where, f"expected a mapping with a '{tag_field}', found {_describe_value(data)}"))
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from empathy_coach._version import __version__
@@ -33,7 +31,7 @@ def _version(value: bool) -> None:
 
 
 def root(
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool | None = typer.Option(None, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
     no_color: bool = typer.Option(False, "--no-color", help="Never use colour (NO_COLOR is honoured too)."),
 ) -> None:
     common.Settings.no_color = no_color

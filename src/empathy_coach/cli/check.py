@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, guarded, write_json
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
@@ -24,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def check_command(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Bank, rubric or lexicon files or folders (default: the user's folder and the built-in content)."),
+    paths: list[Path] | None = typer.Argument(None, help="Bank, rubric or lexicon files or folders (default: the user's folder and the built-in content)."),
     fmt: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f", help="text, json or github (workflow annotations)."),
     examples: bool = typer.Option(True, "--examples/--no-examples", help="Score every turn's examples as tests of the rubric."),
 ) -> None:

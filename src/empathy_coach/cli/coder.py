@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
 from empathy_coach.cli.common import EXIT_OK, ListFormat, UsageError, guarded, write_json
 
 
-class Part(str, Enum):
+class Part(StrEnum):
     develop = "develop"
     holdout = "holdout"
     all = "all"
@@ -31,9 +30,9 @@ CORPUS = typer.Option(None, "--corpus", help="The threads file whose answers cor
 
 @guarded
 def eval_command(
-    files: List[Path] = FILES,
-    corpus: Optional[Path] = CORPUS,
-    coder: Optional[Path] = typer.Option(None, "--coder", help="A coder file made by `coder fit` (default: the built-in coder)."),
+    files: list[Path] = FILES,
+    corpus: Path | None = CORPUS,
+    coder: Path | None = typer.Option(None, "--coder", help="A coder file made by `coder fit` (default: the built-in coder)."),
     part: Part = typer.Option(Part.all, "--part", help="Which records to count, by their \"part\" field: develop, holdout or all."),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
@@ -59,13 +58,14 @@ def eval_command(
 
 @guarded
 def fit_command(
-    files: List[Path] = FILES,
+    files: list[Path] = FILES,
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the fitted coder file (JSON)."),
-    corpus: Optional[Path] = CORPUS,
+    corpus: Path | None = CORPUS,
     part: Part = typer.Option(Part.develop, "--part", help="Learn only from records of this part (records without one are 'develop')."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."),
+    bank: list[Path] | None = typer.Option(None, "--bank", "-b", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."),
     epochs: int = typer.Option(20, "--epochs", min=1, max=200, help="Passes over the data."),
-    span_weight: float = typer.Option(0.4, "--span-weight", min=0.01, max=10.0, help="Weight of a corpus sentence against a coded reply (replies are what the coder scores)."),
+    span_weight: float = typer.Option(0.4, "--span-weight", min=0.01, max=10.0, help="Weight of a corpus sentence against a coded reply (replies are "
+                                                                                     "what the coder scores)."),
 ) -> None:
     """Fit the coder's decision layer to coded records and write it as a coder file.
 
@@ -74,9 +74,9 @@ def fit_command(
     import msgspec
 
     from empathy_coach.grading.coded import read_coded
+    from empathy_coach.scoring.assets import unfitted_coder
     from empathy_coach.scoring.coder.fit import fit
     from empathy_coach.scoring.coder.train import examples
-    from empathy_coach.scoring.assets import unfitted_coder
 
     if str(output) in ("", "-"):
         raise UsageError("coder fit: --output needs a file name")
@@ -91,7 +91,8 @@ def fit_command(
     found = examples(base, coded, None if part is Part.all else part.value, span_weight=span_weight)
     if not found:
         raise UsageError("coder fit: no coded sentence to learn from (a reply of several sentences teaches only when its code is a question)")
-    weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files] + [b.name for b in bank or []], "part": part.value, "span_weight": span_weight})
+    weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files] + [b.name for b in bank or []], "part": part.value,
+                                                        "span_weight": span_weight})
     _write_atomic(output, msgspec.json.encode(weights.to_builtins()) + b"\n")
     print(f"empathy-coach: fitted on {len(found)} coded sentences; {len(weights.rows)} features kept; written to {output}")
     raise typer.Exit(EXIT_OK)

@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from enum import Enum
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
@@ -23,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_BELOW, EXIT_INPUT = 0, 1, 2
 
 
-class ListFormat(str, Enum):
+class ListFormat(StrEnum):
     text = "text"
     json = "json"
 

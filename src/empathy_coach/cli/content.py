@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -17,7 +16,7 @@ QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="Ids only, one a line (
 
 
 
-class SchemaKind(str, Enum):
+class SchemaKind(StrEnum):
     bank = "bank"
     rubric = "rubric"
     lexicon = "lexicon"
@@ -36,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def banks_command(
-    paths: Optional[List[str]] = typer.Argument(None, help="Extra bank files or folders."),
+    paths: list[str] | None = typer.Argument(None, help="Extra bank files or folders."),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
@@ -67,10 +66,10 @@ def banks_command(
 
 @guarded
 def list_command(
-    tag: Optional[List[str]] = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help="beginner, intermediate or advanced."),
-    skill: Optional[str] = typer.Option(None, "--skill", "-s", help="Only scenarios with a turn that trains this skill."),
-    bank: Optional[List[str]] = BANK_OPTION,
+    tag: list[str] | None = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
+    difficulty: str | None = typer.Option(None, "--difficulty", "-d", help="beginner, intermediate or advanced."),
+    skill: str | None = typer.Option(None, "--skill", "-s", help="Only scenarios with a turn that trains this skill."),
+    bank: list[str] | None = BANK_OPTION,
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
@@ -122,7 +121,7 @@ def select_scenarios(cat, *, tags: list[str], difficulty: str | None, skill: str
 @guarded
 def show_command(
     scenario_id: str = typer.Argument(..., metavar="SCENARIO", help="The scenario id (see `empathy-coach list`)."),
-    bank: Optional[List[str]] = BANK_OPTION,
+    bank: list[str] | None = BANK_OPTION,
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Print one scenario: setting, every turn, cues, targets, exemplars and branching."""
@@ -242,7 +241,7 @@ SCENARIO_SKELETON = """\
 def new_command(
     what: str = typer.Argument(..., metavar="scenario", help="What to create (only 'scenario' for now)."),
     scenario_id: str = typer.Argument(..., metavar="ID", help="The new scenario's id, e.g. job-loss-1."),
-    bank: Optional[Path] = typer.Option(None, "--bank", "-b", help="Add to this bank file (created if missing). Default: ID.yaml here."),
+    bank: Path | None = typer.Option(None, "--bank", "-b", help="Add to this bank file (created if missing). Default: ID.yaml here."),
 ) -> None:
     """Write a commented scenario skeleton that passes `check` once its TODOs are filled."""
     import re

@@ -7,12 +7,16 @@ read from stdin, and hands the events to a view (reports/drill_view).
 from __future__ import annotations
 
 import sys
-from typing import Callable, List, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 
 from empathy_coach.cli.common import UsageError, bank_paths, color_allowed, guarded, tolerant_stdin
 from empathy_coach.literal import writable
+
+if TYPE_CHECKING:
+    import threading
 
 
 def register(app: typer.Typer) -> None:
@@ -21,11 +25,12 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def drill_command(
-    scenarios: Optional[List[str]] = typer.Argument(None, metavar="[SCENARIO]...", help="Scenario ids to practise (see `empathy-coach list`); none: today's practice."),
-    bank: Optional[List[str]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to practise from (repeatable)."),
-    tag: Optional[List[str]] = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
-    skill: Optional[str] = typer.Option(None, "--skill", "-s", help="Only scenarios with a turn that trains this skill."),
-    difficulty: Optional[str] = typer.Option(None, "--difficulty", "-d", help="beginner, intermediate or advanced."),
+    scenarios: list[str] | None = typer.Argument(None, metavar="[SCENARIO]...", help="Scenario ids to practise (see `empathy-coach list`); none: "
+                                                                                     "today's practice."),
+    bank: list[str] | None = typer.Option(None, "--bank", "-b", help="A bank file or folder to practise from (repeatable)."),
+    tag: list[str] | None = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
+    skill: str | None = typer.Option(None, "--skill", "-s", help="Only scenarios with a turn that trains this skill."),
+    difficulty: str | None = typer.Option(None, "--difficulty", "-d", help="beginner, intermediate or advanced."),
     count: int = typer.Option(3, "--count", "-n", min=1, help="How many scenarios today's practice takes."),
     plain: bool = typer.Option(False, "--plain", help="Linear text without boxes or bars (also with NO_COLOR or when not on a terminal)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Feedback on every rule, passed or missed, and every tip (/why shows it for one reply)."),
@@ -39,8 +44,8 @@ def drill_command(
     input ends the drill with a summary.
     """
     from empathy_coach.banks.models import DIFFICULTIES, SKILLS
-    from empathy_coach.practice import plan
     from empathy_coach.content.catalog import drill_catalog
+    from empathy_coach.practice import plan
 
     if difficulty is not None and difficulty not in DIFFICULTIES:
         raise UsageError(f"--difficulty: expected one of {', '.join(DIFFICULTIES)}, found '{difficulty}'")
@@ -109,7 +114,7 @@ class _Warm:
 
     def __init__(self, catalog) -> None:
         self.catalog = catalog
-        self.thread = None
+        self.thread: threading.Thread | None = None
 
     def start(self, ref) -> None:
         import threading

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from empathy_coach.cli.common import ListFormat, UsageError, guarded, write_json
@@ -15,7 +13,7 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def explain_command(
-    name: Optional[str] = typer.Argument(None, metavar="CODE|RULE|ROADBLOCK", help="e.g. advising, complex_reflection, names-feeling."),
+    name: str | None = typer.Argument(None, metavar="CODE|RULE|ROADBLOCK", help="e.g. advising, complex_reflection, names-feeling."),
     list_all: bool = typer.Option(False, "--list", "-l", help="Every name that can be explained, by kind."),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, UsageError, guarded
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
 PROGRESS_AFTER_SECONDS = 0.5
 
 
-class GradeFormat(str, Enum):
+class GradeFormat(StrEnum):
     """`--format`: each has a writer in `reports.grade_formats.WRITERS` (a test checks)."""
 
     text = "text"
@@ -37,13 +40,15 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def grade_command(
-    files: List[str] = typer.Argument(..., metavar="FILE...", help="Answers files (.yaml), JSON Lines (.jsonl), folders of them, or '-' for JSON Lines on standard input."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable). Banks never come from the answers."),
+    files: list[str] = typer.Argument(..., metavar="FILE...", help="Answers files (.yaml), JSON Lines (.jsonl), folders of them, or '-' for JSON "
+                                                                   "Lines on standard input."),
+    bank: list[Path] | None = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable). Banks never come from the answers."),
     fmt: GradeFormat = typer.Option(GradeFormat.text, "--format", "-f", help="text (one line per answer), table, json, jsonl, junit, github or csv."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
-    pass_score: Optional[float] = typer.Option(None, "--pass-score", help="Pass mark for every answer, 0-100 (default: each rubric's own)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file instead of standard output."),
+    pass_score: float | None = typer.Option(None, "--pass-score", help="Pass mark for every answer, 0-100 (default: each rubric's own)."),
     min_pass_rate: float = typer.Option(100.0, "--min-pass-rate", help="Percent (0-100) of a student's or file's answers that must pass."),
-    strict: bool = typer.Option(False, "--strict", help="A record that cannot be graded (unknown scenario, empty reply, bad JSON, duplicate id) stops the run with exit 2."),
+    strict: bool = typer.Option(False, "--strict", help="A record that cannot be graded (unknown scenario, empty reply, bad JSON, duplicate id) "
+                                                        "stops the run with exit 2."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for large inputs (0 = every core)."),
 ) -> None:
     """Grade answers non-interactively.
@@ -51,7 +56,7 @@ def grade_command(
     Exit 0 when every student (or file) meets --min-pass-rate, 1 when one is below it
     (an answer that cannot be graded counts as not passed), 2 on a usage or input error.
     """
-    from empathy_coach.grading.grader import Grader, GradeOptions, RecordError
+    from empathy_coach.grading.grader import GradeOptions, Grader, RecordError
     from empathy_coach.grading.sources import STDIN_NAME, collect
 
     if pass_score is not None and not 0 <= pass_score <= 100:
@@ -122,7 +127,12 @@ def _open_output(output: Path | None, fmt: GradeFormat):
 
         text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", write_through=True)
         con = Console(file=text, no_color=True, color_system=None, width=120, highlight=False, emoji=False, markup=False)
-        return handle, con, lambda: (text.flush(), text.close())
+
+        def close() -> None:
+            text.flush()
+            text.close()
+
+        return handle, con, close
     return handle, con, handle.close
 
 
@@ -133,8 +143,8 @@ class _Progress:
         self.enabled = sys.stderr.isatty()
         self.total = None if unknown_total or not total_bytes else total_bytes
         self.started = time.perf_counter()
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done_bytes: int, records: int) -> None:
         if self.bar is None:
@@ -144,9 +154,11 @@ class _Progress:
 
             from empathy_coach.cli.common import console
 
-            self.bar = Progress(TextColumn("grading"), BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True), transient=True)
+            self.bar = Progress(TextColumn("grading"), BarColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console(stderr=True),
+                                transient=True)
             self.task = self.bar.add_task("", total=self.total)
             self.bar.start()
+        assert self.task is not None
         self.bar.update(self.task, completed=done_bytes, description=f"{records:,} records")
 
     def close(self) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from empathy_coach.store import ProgressStore
 
 
-class TranscriptFormat(str, Enum):
+class TranscriptFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
@@ -92,7 +92,7 @@ def progress_command(
 @guarded
 def history_command(
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", help="Show only the N newest sessions."),
+    limit: int | None = typer.Option(None, "--limit", "-n", help="Show only the N newest sessions."),
 ) -> None:
     """Practice sessions, newest first: date, replies, mean score, R:Q and % complex reflections."""
     import msgspec
@@ -121,7 +121,7 @@ def history_command(
 def export_command(
     session: str = typer.Argument(..., metavar="SESSION", help="A session id (see `empathy-coach history`), or 'last'."),
     fmt: TranscriptFormat = typer.Option(TranscriptFormat.md, "--format", "-f", help="md, html or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
 ) -> None:
     """A session's transcript: the client's words, each reply, its score, behaviour, rules and tips."""
     from empathy_coach.reports.transcript import RENDERERS

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -15,7 +14,7 @@ from empathy_coach.cli.common import EXIT_INPUT, UsageError, guarded
 SHOWN_PROBLEMS = 5
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     """`--format`: each has a renderer in `reports.class_render.RENDERERS` (a test checks)."""
 
     html = "html"
@@ -32,11 +31,14 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def report_command(
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help="`grade --format jsonl|json` output, drill exports (`export --format json`), folders of them, or '-' for JSON Lines on standard input."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file (default: standard output)."),
-    fmt: Optional[ReportFormat] = typer.Option(None, "--format", "-f", help="html (one self-contained page), md or json. Default: from the --output suffix, else html."),
+    inputs: list[str] = typer.Argument(..., metavar="INPUT...", help="`grade --format jsonl|json` output, drill exports (`export --format json`), "
+                                                                     "folders of them, or '-' for JSON Lines on standard input."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the report to this file (default: standard output)."),
+    fmt: ReportFormat | None = typer.Option(None, "--format", "-f", help="html (one self-contained page), md or json. Default: from the --output "
+                                                                         "suffix, else html."),
     title: str = typer.Option("Class report", "--title", help="The report's title."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder that tells each turn's target skill (repeatable); the built-in and your own banks are read too."),
+    bank: list[Path] | None = typer.Option(None, "--bank", "-b", help="A bank file or folder that tells each turn's target skill (repeatable); the "
+                                                                      "built-in and your own banks are read too."),
 ) -> None:
     """The class report: who is struggling, the hardest scenarios, turns and skills, roadblocks,
     trends across assignments, and disputed scores.
@@ -77,7 +79,8 @@ def report_command(
     _write_atomically(output, pieces)
     from empathy_coach.reports.class_render import count
 
-    print(f"empathy-coach: wrote the class report ({count(report.overview.students.value, 'student')}, {count(report.overview.replies.value, 'reply', 'replies')}) to {output}", file=sys.stderr)
+    print(f"empathy-coach: wrote the class report ({count(report.overview.students.value, 'student')}, "
+          f"{count(report.overview.replies.value, 'reply', 'replies')}) to {output}", file=sys.stderr)
 
 
 def _tell_left_out(report) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
@@ -19,11 +18,12 @@ def register(app: typer.Typer) -> None:
 @guarded
 def score_command(
     reply: str = typer.Argument(..., metavar="REPLY", help="The reply to score ('-' reads it from standard input)."),
-    client: Optional[str] = typer.Option(None, "--client", "-c", help="The client's statement (generic rubric, no scenario)."),
-    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="Score against this scenario's turn instead."),
-    turn: Optional[str] = typer.Option(None, "--turn", "-t", help="The turn id within --scenario (default: its first turn)."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable)."),
-    rubric: Optional[str] = typer.Option(None, "--rubric", "-r", metavar="ID|FILE", help="Score with this rubric (a rubric id, e.g. 'safety', or a rubric YAML file) instead of the generic or the scenario's."),
+    client: str | None = typer.Option(None, "--client", "-c", help="The client's statement (generic rubric, no scenario)."),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Score against this scenario's turn instead."),
+    turn: str | None = typer.Option(None, "--turn", "-t", help="The turn id within --scenario (default: its first turn)."),
+    bank: list[Path] | None = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable)."),
+    rubric: str | None = typer.Option(None, "--rubric", "-r", metavar="ID|FILE", help="Score with this rubric (a rubric id, e.g. 'safety', or a "
+                                                                                      "rubric YAML file) instead of the generic or the scenario's."),
     fmt: ListFormat = typer.Option(ListFormat.text, "--format", "-f", help="text or json."),
 ) -> None:
     """Score one reply and explain the score with the words that earned or lost points.
@@ -47,6 +47,7 @@ def score_command(
 
             result = default_scorer("generic").score(reply, client=client)
     else:
+        assert scenario is not None  # one of the two, checked above
         result = _score_on_turn(reply, scenario, turn, bank, rubric)
     if fmt is ListFormat.json:
         import msgspec

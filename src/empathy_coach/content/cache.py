@@ -9,7 +9,7 @@ that turn it into plain data and back; the cache keys, the file format and the f
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,14 +30,14 @@ def builtin_lexicon_path(name: str) -> Path:
     return builtin_root() / "lexicons" / f"{name}.yaml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_lexicon(name: str) -> m.Lexicon:
     from empathy_coach.banks.loader import load_file
 
     return load_file(builtin_lexicon_path(name), "lexicon", source="built-in").value
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_rubric(name: str) -> m.Rubric:
     """A built-in rubric, from a MessagePack cache keyed by its text (YAML costs start-up time)."""
     import msgspec

@@ -16,8 +16,9 @@ Deleting the cache is always safe; content with errors is never cached.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from msgspec import Struct
@@ -49,6 +50,13 @@ class Ref(Struct):
     index: int
     source: str = "built-in"
     path: str = ""
+
+
+if TYPE_CHECKING:
+    from empathy_coach.banks.catalog import ScenarioRef
+
+    # A scenario as either catalog gives it: what a drill plans and scores.
+    AnyRef = ScenarioRef | Ref
 
 
 class Entry:

@@ -12,7 +12,7 @@ No printing and no typer or rich here: the CLI (`cli/grade.py`) renders with `re
 
 from __future__ import annotations
 
-from empathy_coach.grading.grader import GradedRecord, Grader, GradeOptions, RecordError
+from empathy_coach.grading.grader import GradedRecord, GradeOptions, Grader, RecordError
 from empathy_coach.grading.sources import collect
 
 __all__ = ["GradeOptions", "GradedRecord", "Grader", "RecordError", "collect"]

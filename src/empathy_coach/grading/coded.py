@@ -72,7 +72,8 @@ def read_corpus(path: Path) -> dict[str, tuple[str, str, str]]:
                 for answer in thread["answers"]:
                     answers[str(answer["id"])] = (str(thread["thread"]), str(thread.get("client", "")), str(answer["text"]))
             except (msgspec.DecodeError, KeyError, TypeError) as error:
-                raise InputError.single(str(path), f"expected a thread {{\"thread\", \"client\", \"answers\": [{{\"id\", \"text\"}}]}}, found a line that is not one ({error})", "corpus", number, 1) from None
+                raise InputError.single(str(path), f"expected a thread {{\"thread\", \"client\", \"answers\": [{{\"id\", \"text\"}}]}}, found a line "
+                                                   f"that is not one ({error})", "corpus", number, 1) from None
     return answers
 
 
@@ -122,7 +123,8 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                     continue
                 reply = record.get("reply")
                 if not isinstance(reply, str) or not reply.strip():
-                    problem(path, number, f"expected \"reply\" with the coded text (or \"answer\", \"start\", \"end\" for a corpus span); found {_shown(reply)}")
+                    problem(path, number, "expected \"reply\" with the coded text (or \"answer\", \"start\", \"end\" for a corpus span); found "
+                                          f"{_shown(reply)}")
                     continue
                 client = record.get("client")
                 if client is not None and not isinstance(client, str):
@@ -137,8 +139,8 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
     answers: list[CodedAnswer] = []
     if spans:
         if corpus is None:
-            path, number = spans[next(iter(spans))][0][3:5]
-            problems.append(Problem(path, number, 1, "expected --corpus THREADS.jsonl to read the text of corpus spans; found none given", "coded"))
+            where, number = spans[next(iter(spans))][0][3:5]
+            problems.append(Problem(str(where), number, 1, "expected --corpus THREADS.jsonl to read the text of corpus spans; found none given", "coded"))
         else:
             corpus_answers = read_corpus(corpus)
             for answer_id, items in spans.items():

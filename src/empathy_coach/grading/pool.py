@@ -48,7 +48,7 @@ def ordered_map(
         for task in iterator:
             yield func(task)
         return
-    head = [task for _, task in zip(range(2), iterator)]
+    head = [task for _, task in zip(range(2), iterator, strict=False)]
     if len(head) < 2:  # one chunk: a worker would only add its start-up time
         for task in head:
             yield func(task)

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from empathy_coach.grading.records import FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, Item
-from empathy_coach.problems import InputError, Problem
 from empathy_coach.literal import writable
+from empathy_coach.problems import InputError, Problem
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -98,7 +98,8 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
         if path.is_dir():
             files = _answers_in(path)
             if not files:
-                problems.append(Problem(shown, 0, 0, f"expected a folder with answers files ({', '.join(ANSWERS_SUFFIXES + JSONL_SUFFIXES)}), found none", "no-answers"))
+                problems.append(Problem(shown, 0, 0, f"expected a folder with answers files ({', '.join(ANSWERS_SUFFIXES + JSONL_SUFFIXES)}), found "
+                                                     "none", "no-answers"))
             for file in files:
                 _add_file(file, _display(file), sources, problems, seen)
         elif path.is_file():
@@ -200,7 +201,8 @@ def _add_file(path: Path, display: str, sources: list[Source], problems: list[Pr
         except InputError as exc:
             problems.extend(exc.problems)
     else:
-        problems.append(Problem(display, 0, 0, f"expected an answers file ({', '.join(ANSWERS_SUFFIXES)}) or JSON Lines ({', '.join(JSONL_SUFFIXES)}, or '-'), found a '{writable(path.suffix) or 'no'}' suffix", "unknown-format"))
+        problems.append(Problem(display, 0, 0, f"expected an answers file ({', '.join(ANSWERS_SUFFIXES)}) or JSON Lines "
+                                               f"({', '.join(JSONL_SUFFIXES)}, or '-'), found a '{writable(path.suffix) or 'no'}' suffix", "unknown-format"))
 
 
 def load_answers(path: Path, display: str | None = None) -> AnswersSource:
@@ -213,7 +215,8 @@ def load_answers(path: Path, display: str | None = None) -> AnswersSource:
     if isinstance(doc.data, dict):
         kind = detect_kind(doc, path)
         if kind != "answers":
-            raise InputError([doc.problem((), f"expected an answers file (with 'student' and 'answers'), found a {kind} file; give banks with --bank", "not-answers")])
+            raise InputError([doc.problem((), f"expected an answers file (with 'student' and 'answers'), found a {kind} file; give banks with --bank",
+                                          "not-answers")])
         _refuse_forbidden_keys(doc)
     loaded = load_parsed(doc, "answers")
     answers = loaded.value

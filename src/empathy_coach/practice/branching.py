@@ -18,7 +18,8 @@ Conditions read the reply's *primary* behaviour (the act the client answers):
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from empathy_coach.banks import models as m
 

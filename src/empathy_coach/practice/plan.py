@@ -14,14 +14,19 @@ queue never blocks progress.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from empathy_coach.banks.models import DIFFICULTIES
 from empathy_coach.practice.session import PlanItem
 
 if TYPE_CHECKING:
-    from empathy_coach.banks.catalog import Catalog, ScenarioRef
+    from empathy_coach.banks.catalog import Catalog as FullCatalog
+    from empathy_coach.content.catalog import AnyRef as ScenarioRef
+    from empathy_coach.content.catalog import BuiltinCatalog
+
+    Catalog = FullCatalog | BuiltinCatalog
 
 DEFAULT_COUNT = 3
 SOURCES = ("explicit", "user", "built-in")

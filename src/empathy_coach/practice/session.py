@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from msgspec import Struct
 
@@ -24,7 +25,7 @@ from empathy_coach.banks import models as m
 from empathy_coach.practice.branching import after_skip, next_turn, turn_position
 
 if TYPE_CHECKING:
-    from empathy_coach.banks.catalog import ScenarioRef
+    from empathy_coach.content.catalog import AnyRef as ScenarioRef
     from empathy_coach.scoring.metrics import BehaviourMetrics
     from empathy_coach.scoring.result import ScoreResult
 
@@ -70,6 +71,11 @@ class Store(Protocol):
     def previous_session(self, session_id: int) -> Any: ...
 
     def attempts(self, session_id: int | None = None) -> list[Any]: ...
+
+    @property
+    def notice(self) -> str | None: ...
+
+    def close(self) -> None: ...
 
 
 # ---------------------------------------------------------------- events
@@ -402,8 +408,10 @@ class Drill:
 
     # ------------------------------------------------------------ internals
 
-    def _session(self) -> int | None:
-        if self.store is not None and self.session_id is None:
+    def _session(self) -> int:
+        """The store's session, opened on first use (only called with a store)."""
+        assert self.store is not None
+        if self.session_id is None:
             self.session_id = self.store.start_session(banks=self.banks, mode=self.mode)
         return self.session_id
 
@@ -581,8 +589,9 @@ class Drill:
 
         previous = previous_metrics = None
         if self.store is not None and (self.session_id is not None or self.results or self.skipped):
-            self.store.finish_session(self._session())
-            previous = self.store.previous_session(self.session_id)
+            session_id = self._session()
+            self.store.finish_session(session_id)
+            previous = self.store.previous_session(session_id)
             if previous is not None:
                 previous_results = [a.result for a in self.store.attempts(previous.id)]
                 previous_metrics = behaviour_metrics(previous_results) if previous_results else None

@@ -7,8 +7,8 @@ structs encode to JSON with a fixed key order (their field order).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Iterable, Sequence
 
 from msgspec import Struct
 
@@ -87,7 +87,7 @@ def streaks(days: Iterable[date], today: date) -> Streak:
     if not practised:
         return Streak(current=0, longest=0, last_day=None)
     longest = run = 1
-    for before, after in zip(practised, practised[1:]):
+    for before, after in zip(practised, practised[1:], strict=False):
         run = run + 1 if after - before == timedelta(days=1) else 1
         longest = max(longest, run)
     current = 0

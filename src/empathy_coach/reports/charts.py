@@ -12,7 +12,8 @@ Pure functions; no I/O.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 #: Fill colour and pattern of each behaviour group, in BEHAVIOUR_GROUPS order. The pattern is a
 #: second cue beside the colour (and the legend and the table give the names and numbers).

@@ -28,8 +28,9 @@ No typer or rich here.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 from msgspec import Struct, field
@@ -188,7 +189,8 @@ class Full(NamedTuple):
 class Reply:
     """One usable record: what the totals need, and its full text and feedback on demand."""
 
-    __slots__ = ("student", "assignment", "scenario", "turn", "skill", "score", "passed", "behaviour", "acts", "roadblocks", "where", "dispute", "_raw", "_full")
+    __slots__ = ("student", "assignment", "scenario", "turn", "skill", "score", "passed", "behaviour", "acts", "roadblocks", "where", "dispute", "_raw",
+                 "_full")
 
     def __init__(self, *, student: str, assignment: str, scenario: str, turn: str, skill: str | None, score: float, passed: bool,
                  behaviour: str, acts: tuple[str, ...], roadblocks: tuple[str, ...], where: str, dispute: str | None,
@@ -211,6 +213,7 @@ class Reply:
     def full(self) -> Full:
         if self._full is None:
             raw = self._raw
+            assert raw is not None, "a reply keeps its record until it is decoded"
             try:
                 if isinstance(raw, tuple):  # (path, offset, length): read the line again
                     with open(raw[0], "rb") as handle:
@@ -333,10 +336,12 @@ def _json_document(handle, display: str, stem: str) -> Iterator[Reply | BadRecor
         yield BadRecord(f"{display}:1", _validation(exc) + " (expected a drill export or `grade --format json` output)", "unreadable")
         return
     except (msgspec.DecodeError, RecursionError) as exc:
-        yield BadRecord(f"{display}:{_error_line(data, exc)}", _malformed(data, exc) if isinstance(exc, msgspec.DecodeError) else "malformed JSON: nested too deeply", "unreadable")
+        reason = _malformed(data, exc) if isinstance(exc, msgspec.DecodeError) else "malformed JSON: nested too deeply"
+        yield BadRecord(f"{display}:{_error_line(data, exc)}", reason, "unreadable")
         return
     if head.attempts is None and head.records is None:
-        yield BadRecord(f"{display}:1", "expected a drill export ('session' and 'attempts') or `grade --format json` output ('records'), found neither key", "unreadable")
+        yield BadRecord(f"{display}:1", "expected a drill export ('session' and 'attempts') or `grade --format json` output ('records'), found "
+                                        "neither key", "unreadable")
         return
     locate = _Locator(data)
     if head.records is not None:

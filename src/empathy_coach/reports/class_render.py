@@ -7,7 +7,7 @@ Content-Security-Policy allows no network request and no script but ours (by has
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from empathy_coach.reports.class_report import BEHAVIOUR_GROUPS, ClassReport
 from empathy_coach.reports.transcript import md_inline, md_quote
@@ -130,12 +130,13 @@ def to_markdown(report: ClassReport) -> str:
     for t in report.turns[:MD_TURNS]:
         top = f"{md_inline(t.top_roadblock)} ({t.top_roadblock_count} of {t.replies})" if t.top_roadblock else "none"
         named = f" ({md_inline(t.title)})" if t.title else ""
-        out.append(f"| {_cell(t.scenario)} / {_cell(t.turn)}{named} | {md_inline(t.skill.replace('_', ' '))} | {t.replies} | {_n(t.mean_score)} | {_n(t.pass_rate, 1, ' %')} | {top} |")
-    examples = [t for t in report.turns[:MD_TURNS] if t.example]
+        out.append(f"| {_cell(t.scenario)} / {_cell(t.turn)}{named} | {md_inline(t.skill.replace('_', ' '))} | {t.replies} | {_n(t.mean_score)} | "
+                   f"{_n(t.pass_rate, 1, ' %')} | {top} |")
+    examples = [(t, t.example) for t in report.turns[:MD_TURNS] if t.example]
     if examples:
         out += ["", "Example replies with the top roadblock:", ""]
-        for t in examples[:3]:
-            out += [f"**{md_inline(t.scenario)} / {md_inline(t.turn)}** ({md_inline(t.top_roadblock or '')}):", "", md_quote(t.example.text), ""]
+        for t, example in examples[:3]:
+            out += [f"**{md_inline(t.scenario)} / {md_inline(t.turn)}** ({md_inline(t.top_roadblock or '')}):", "", md_quote(example.text), ""]
     if report.disputes_total:
         out += ["", f"{report.disputes_total} disputed score{'s' if report.disputes_total != 1 else ''}: see the HTML report."]
     return "\n".join(out).rstrip("\n") + "\n"

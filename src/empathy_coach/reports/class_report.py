@@ -27,7 +27,8 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from msgspec import Struct
 
@@ -60,7 +61,8 @@ BEHAVIOUR_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("simple", "simple reflection", ("simple_reflection",)),
     ("open", "open question", ("open_question",)),
     ("closed", "closed question", ("closed_question",)),
-    ("adherent", "MI-adherent (affirm, autonomy, collaboration, permission)", ("affirm", "emphasize_autonomy", "seek_collaboration", "persuade_with_permission")),
+    ("adherent", "MI-adherent (affirm, autonomy, collaboration, permission)", ("affirm", "emphasize_autonomy", "seek_collaboration",
+                                                                               "persuade_with_permission")),
     ("info", "giving information", ("giving_information",)),
     ("nonadherent", "MI-non-adherent (persuade, confront)", ("persuade", "confront")),
     ("other", "other", ("other",)),
@@ -563,7 +565,7 @@ class Accumulator:
         grouped: dict[str, list[tuple[str, _Turn]]] = {}
         for (scenario, turn_id), turn in self.turns.items():
             grouped.setdefault(scenario, []).append((turn_id, turn))
-        hardest = {}
+        hardest: dict[str, str] = {}
         for row in turns:  # already hardest first
             hardest.setdefault(row.scenario, row.turn)
         rows = []

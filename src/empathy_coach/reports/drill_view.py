@@ -8,10 +8,11 @@ a person wrote (the client's words, the setting, replies, hints, exemplars) is s
 from __future__ import annotations
 
 import sys
-from typing import IO, TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any
 
+from empathy_coach.literal import printable
 from empathy_coach.practice import session as s
-from empathy_coach.reports.feedback import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -128,7 +129,8 @@ def complex_line(metrics: BehaviourMetrics, change: float | None, *, enough: boo
     if metrics.percent_complex is None:
         figure = "no reflections yet"
     else:
-        figure = f"{metrics.percent_complex:g}% ({metrics.complex_reflections} of {_count(metrics.reflections, 'reflection act')}, counted over acts as MITI does)"
+        counted = _count(metrics.reflections, "reflection act")
+        figure = f"{metrics.percent_complex:g}% ({metrics.complex_reflections} of {counted}, counted over acts as MITI does)"
     text = f"{figure}; {_band_text(metrics.percent_complex_band, metrics.replies, enough)} (fair at 40%, good at 50%)"
     if change is not None:
         text += f"; {_signed(change, ' points')} on the previous session"
@@ -324,9 +326,10 @@ class RichView(PlainView):
 
             from empathy_coach.reports.feedback import render_feedback
 
-            title = f"Feedback, attempt {e.attempt}" if e.attempt > 1 else "Feedback"
+            heading = f"Feedback, attempt {e.attempt}" if e.attempt > 1 else "Feedback"
             style = "green" if e.result.passed else "red"
-            print_(Panel(render_feedback(e.reply, e.result, verbose=self.verbose, seen_tips=self.seen_tips), title=title, title_align="left", border_style=style))
+            print_(Panel(render_feedback(e.reply, e.result, verbose=self.verbose, seen_tips=self.seen_tips), title=heading, title_align="left",
+                         border_style=style))
             if not self.told_after_reply:
                 self.told_after_reply = True
                 print_(Text("Now /example shows a model reply for that turn, and /retry lets you answer it again.", style="dim"))
@@ -341,7 +344,8 @@ class RichView(PlainView):
             print_(Text.assemble((label, "bold yellow"), clean(e.text)))
         elif isinstance(e, s.ExampleShown):
             whose = " for the turn you just answered" if e.previous_turn else ""
-            print_(Text.assemble((f"Model reply {e.number} of {e.total}{whose} ", "bold green"), (f"({_label(e.exemplar.behaviour)}): ", "dim"), clean(e.exemplar.reply)))
+            print_(Text.assemble((f"Model reply {e.number} of {e.total}{whose} ", "bold green"), (f"({_label(e.exemplar.behaviour)}): ", "dim"),
+                                 clean(e.exemplar.reply)))
             if e.exemplar.note:
                 print_(Text(clean(e.exemplar.note), style="dim italic"))
         elif isinstance(e, (s.SaveFailed, s.UnknownCommand, s.EmptyReply, s.ExampleLocked, s.NothingToRetry, s.NoExample,

@@ -16,8 +16,9 @@ colour alone (the HTML adds an underline style and a title naming the rules).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import pairwise
-from typing import Any, Literal, NamedTuple, Sequence
+from typing import Any, Literal, NamedTuple
 
 Effect = Literal["credit", "cost", "both"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from empathy_coach.literal import printable  # noqa: F401  (re-exported: reports use it from here)
+from empathy_coach.literal import printable
 from empathy_coach.scoring.result import ScoreResult
 
 if TYPE_CHECKING:
@@ -92,12 +92,14 @@ def render_feedback(reply: str, result: ScoreResult, *, verbose: bool = True, se
         for rule in result.rules:
             mark, style = ("✓", "green") if rule.passed else ("✗", "red")
             words = evidence(rule.spans)
-            parts.append(Text.assemble((f" {mark} ", style), (rule.id, "bold"), (f" ({points(rule)}) ", "dim"), printable(rule.message), (f"  {words}" if words else "", "dim")))
+            parts.append(Text.assemble((f" {mark} ", style), (rule.id, "bold"), (f" ({points(rule)}) ", "dim"), printable(rule.message),
+                                       (f"  {words}" if words else "", "dim")))
     else:
         lost = missed(result)
         for rule in lost:
             words = evidence(rule.spans)
-            parts.append(Text.assemble((" ✗ ", "red"), (rule.id, "bold"), (f" ({points(rule)}) ", "dim"), printable(rule.message), (f"  {words}" if words else "", "dim")))
+            parts.append(Text.assemble((" ✗ ", "red"), (rule.id, "bold"), (f" ({points(rule)}) ", "dim"), printable(rule.message),
+                                       (f"  {words}" if words else "", "dim")))
         if not lost:
             parts.append(Text(f" Every rule passed ({len(result.rules)}).", style="green"))
     if result.roadblocks:
@@ -107,8 +109,8 @@ def render_feedback(reply: str, result: ScoreResult, *, verbose: bool = True, se
     if verbose:
         if result.tips:
             parts.append(Text("Tips:", style="bold yellow"))
-            for number, tip in enumerate(result.tips, 1):
-                parts.append(Text(f" {number}. {printable(tip)}"))
+            for number, text in enumerate(result.tips, 1):
+                parts.append(Text(f" {number}. {printable(text)}"))
     else:
         tip = next_tip(result, seen_tips)
         if tip is not None:
@@ -141,8 +143,8 @@ def plain_feedback(reply: str, result: ScoreResult, *, verbose: bool = True, see
         lines.append("Roadblocks: " + ", ".join(f'{f.kind} ("{printable(f.text)}")' for f in result.roadblocks)
                      + f". See: empathy-coach explain {result.roadblocks[0].kind}")
     if verbose:
-        for number, tip in enumerate(result.tips, 1):
-            lines.append(f"Tip {number}: {printable(tip)}")
+        for number, text in enumerate(result.tips, 1):
+            lines.append(f"Tip {number}: {printable(text)}")
     else:
         tip = next_tip(result, seen_tips)
         if tip is not None:

@@ -8,7 +8,7 @@ Machine formats carry no timestamp or duration: two runs over the same input giv
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -113,7 +113,7 @@ class GithubWriter:
     def _write(self, file: str, line: int, message: str, title: str) -> None:
         """Control characters made visible first (an ESC or BEL from a name must not reach the log),
         then the workflow-command escaping of %, CR, LF (and : , in properties) on what remains."""
-        from empathy_coach.reports.feedback import printable
+        from empathy_coach.literal import printable
         from empathy_coach.reports.github import annotation
 
         text = annotation("error", printable(file), line, 0, printable(message), title=printable(title))
@@ -257,7 +257,7 @@ class LinesWriter:
         self.sink.write(text.encode("utf-8", "replace") + b"\n")
 
     def record(self, graded: GradedRecord) -> None:
-        from empathy_coach.reports.feedback import printable
+        from empathy_coach.literal import printable
 
         light = graded.light
         verdict = "ERROR" if light.error is not None else ("PASS" if light.passed else "FAIL")
@@ -266,7 +266,7 @@ class LinesWriter:
         self._line(printable(f"{graded.file}:{light.line}: {ident} {score} {verdict} {answer_reason(graded)}"))
 
     def finish(self, summary: GradeSummary) -> None:
-        from empathy_coach.reports.feedback import printable
+        from empathy_coach.literal import printable
 
         self._line("")
         self._line("Summary")
@@ -294,7 +294,7 @@ class TextWriter:
         self.omitted = 0
 
     def record(self, graded: GradedRecord) -> None:
-        from empathy_coach.reports.feedback import printable
+        from empathy_coach.literal import printable
 
         light = graded.light
         failing = not light.passed
@@ -324,13 +324,15 @@ class TextWriter:
         from rich.table import Table
         from rich.text import Text
 
-        from empathy_coach.reports.feedback import printable
+        from empathy_coach.literal import printable
 
         shown = self.all_rows if self.all_rows is not None else self.rows
         if shown:
             title = "Answers" if self.all_rows is not None else "Answers that did not pass"
             table = Table(title=title, title_justify="left")
-            for column, justify in (("student / file", "left"), ("id", "left"), ("score", "right"), ("result", "left"), ("behaviour", "left"), ("why", "left")):
+            columns: tuple[tuple[str, Literal["left", "right"]], ...] = (
+                ("student / file", "left"), ("id", "left"), ("score", "right"), ("result", "left"), ("behaviour", "left"), ("why", "left"))
+            for column, justify in columns:
                 table.add_column(column, justify=justify, overflow="fold")
             for row in shown:
                 style = {"pass": "green", "FAIL": "red", "error": "magenta"}[row[3]]
@@ -370,7 +372,8 @@ def _rq(metrics) -> str:
 
 def overall_sentence(summary: GradeSummary) -> str:
     o = summary.overall
-    parts = [f"{o.records} answers from {len(summary.groups)} {'group' if len(summary.groups) == 1 else 'groups'}: {o.passed} passed, {o.failed} below the pass mark"]
+    parts = [f"{o.records} answers from {len(summary.groups)} {'group' if len(summary.groups) == 1 else 'groups'}: {o.passed} passed, {o.failed} "
+             "below the pass mark"]
     if o.errors:
         parts.append(f"{o.errors} could not be graded")
     below = [g for g in summary.groups if not g.met_threshold]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from empathy_coach.reports.feedback import printable
+from empathy_coach.literal import printable
 
 COLUMNS = ("student", "file", "answers", "passed", "errors", "mean_score", "pass_rate", "rq_ratio", "percent_complex", "met_threshold")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

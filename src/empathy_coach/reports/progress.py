@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
-from empathy_coach.reports.feedback import printable
+from empathy_coach.literal import printable
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from empathy_coach.scoring.metrics import BehaviourMetrics
     from empathy_coach.practice.summary import Mastery, ProgressSummary, SessionSummary
+    from empathy_coach.scoring.metrics import BehaviourMetrics
 
 EMPTY_MESSAGE = "No practice recorded yet. Start your first session with: empathy-coach drill"
 
@@ -137,7 +138,8 @@ def render_progress(summary: ProgressSummary) -> RenderableType:
 def render_history(rows: Sequence[SessionSummary]) -> RenderableType:
     from rich.text import Text
 
-    table = _table((("session", "right"), ("date", "left"), ("scenarios", "left"), ("replies", "right"), ("passed", "right"), ("mean", "right"), ("R:Q", "right"), ("%CR", "right"), ("flags", "right")))
+    table = _table((("session", "right"), ("date", "left"), ("scenarios", "left"), ("replies", "right"), ("passed", "right"), ("mean", "right"),
+                    ("R:Q", "right"), ("%CR", "right"), ("flags", "right")))
     for row in rows:
         table.add_row(
             Text(str(row.id)),

@@ -9,14 +9,14 @@ table or a script to the transcript.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import msgspec
 from msgspec import Struct
 
+from empathy_coach.practice.summary import SessionSummary, session_summary
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ScoreResult
 from empathy_coach.store.models import AttemptRow, SessionRow
-from empathy_coach.practice.summary import SessionSummary, session_summary
 
 
 class Transcript(Struct, kw_only=True):

@@ -25,7 +25,7 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float:
     if not first:
         return 0.0
     n = len(first)
-    observed = sum(a == b for a, b in zip(first, second)) / n
+    observed = sum(a == b for a, b in zip(first, second, strict=False)) / n
     count_a, count_b = Counter(first), Counter(second)
     expected = sum(count_a[k] * count_b.get(k, 0) for k in count_a) / (n * n)
     if expected >= 1.0:

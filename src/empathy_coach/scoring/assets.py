@@ -6,7 +6,7 @@ only says how each is built and how it becomes plain data and back.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import known_stems, preload_stems
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_tables(names: tuple[str, ...]) -> Lexicons:
     """The built-in lexicons `names` compiled, from the content cache."""
 
@@ -34,7 +34,7 @@ def builtin_tables(names: tuple[str, ...]) -> Lexicons:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_related(name: str) -> RelatedWords:
     """A built-in related-words table compiled, from the content cache."""
 

@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe, primary_act, render_reason
-from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
+from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, RelatedWords, welcome_questions
 from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, STOPWORDS, Analysis
@@ -104,7 +104,8 @@ class Scorer:
         client_analysis = self._client_analysis(client_text) if client_text else None
         coding = self.coder.code(reply_analysis, client_analysis)
         roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
-        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks, compiled=self.compiled, related=self.related)
+        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks,
+                      compiled=self.compiled, related=self.related)
         roadblocks = self._without_welcome_questions(roadblocks, ctx, turn, tags)
         results: list[RuleResult] = []
         earned = total = 0.0
@@ -331,7 +332,9 @@ _FEATURE_ROADBLOCK = {
 
 
 def _primary_of(coding: Coding) -> Act:
-    return next((a for a in reversed(coding.acts) if a.code == coding.behaviour), coding.acts[-1]) if coding.acts else Act("other", 0, 0, 0, list(coding.features))
+    if not coding.acts:
+        return Act("other", 0, 0, 0, list(coding.features))
+    return next((a for a in reversed(coding.acts) if a.code == coding.behaviour), coding.acts[-1])
 
 
 def _reasons(reply: str, act: Act) -> list[str]:

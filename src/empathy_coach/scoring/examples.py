@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from empathy_coach.problems import InputError, Problem
 
@@ -21,7 +22,7 @@ def run_examples(catalog, only_source: str | None = None) -> ExampleOutcome:
 
     outcome = ExampleOutcome()
     # A bank with errors still has its sound scenarios' examples run (`check` reports every finding).
-    partial = getattr(catalog, "partial_scenarios", lambda: [])()
+    partial: list[Any] = getattr(catalog, "partial_scenarios", lambda: [])()
     for ref in catalog.scenarios() + partial:
         if only_source and ref.source != only_source:
             continue

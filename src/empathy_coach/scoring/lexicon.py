@@ -111,9 +111,10 @@ class PhraseSet:
                             found.append(Match(category, phrase, index, position, token.start, last.end, token.negated))
                 while position < count and keys[position] is None and tokens[position].text in '"()':
                     position += 1
-                if position >= count or keys[position] is None:
+                entry = keys[position] if position < count else None
+                if entry is None:
                     continue
-                for key in keys[position]:
+                for key in entry:
                     child = node.get(key)
                     if child is not None:
                         stack.append((child, position + 1))

@@ -7,7 +7,8 @@ so the reflection-to-question ratio and the percent of complex reflections count
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Literal, Protocol, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Literal, Protocol
 
 from msgspec import Struct
 
@@ -22,12 +23,16 @@ Band = Literal["below fair", "fair", "good", "n/a"]
 
 
 class _Act(Protocol):
-    code: str
+    @property
+    def code(self) -> str: ...
 
 
 class _Scored(Protocol):
-    behaviour: str | None
-    acts: Sequence[_Act]
+    @property
+    def behaviour(self) -> str | None: ...
+
+    @property
+    def acts(self) -> Sequence[_Act]: ...
 
 
 class BehaviourMetrics(Struct, kw_only=True):

@@ -14,13 +14,16 @@ from empathy_coach.scoring.text import Analysis, Token, stem
 _SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 
 
-_LEAD_FILLERS = frozenset({"and", "but", "so", "well", "okay", "ok", "yeah", "yes", "right", "now", "also", "oh", "just", "honestly", "look", "listen", "alright", "sure", "hey", "hmm", "mm"})
+_LEAD_FILLERS = frozenset({"and", "but", "so", "well", "okay", "ok", "yeah", "yes", "right", "now", "also", "oh", "just", "honestly", "look", "listen",
+                           "alright", "sure", "hey", "hmm", "mm"})
 
 
 _INFERENCE_VERBS = frozenset({"feel", "be", "have", "sound", "seem", "wonder", "hurt", "ache"})
 
 
-_REPORTING = frozenset({"how", "know", "feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried", "afraid", "scared", "told", "telling", "tell", "tells", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want", "wants", "wish", "wishes", "is", "was"})
+_REPORTING = frozenset({"how", "know", "feel", "feeling", "felt", "like", "if", "though", "means", "think", "thinking", "believe", "that", "worried",
+                        "afraid", "scared", "told", "telling", "tell", "tells", "say", "saying", "said", "wonder", "wondering", "hear", "heard", "want",
+                        "wants", "wish", "wishes", "is", "was"})
 
 
 def echoes_client(reply: Analysis, match: Match, client: Analysis | None, lex: Lexicons) -> bool:
@@ -42,7 +45,8 @@ def echoes_client(reply: Analysis, match: Match, client: Analysis | None, lex: L
 def not_the_counsellors(reply: Analysis, match: Match, client: Analysis | None = None, lex: Lexicons | None = None) -> bool:
     """Roadblock words that are not a roadblock: an inferred feeling ('you must feel trapped'),
     a negated dismissal ('you're not ready to move on'), the client's own words given back."""
-    if lex is not None and match.category in ("reassuring", "withdrawing") and (echoes_client(reply, match, client, lex) or _their_generalisation(reply, match, client)):
+    soothing = match.category in ("reassuring", "withdrawing")
+    if lex is not None and soothing and (echoes_client(reply, match, client, lex) or _their_generalisation(reply, match, client)):
         return True
     tokens = reply.tokens
     after = tokens[match.last].text if match.last < len(tokens) else ""
@@ -52,7 +56,8 @@ def not_the_counsellors(reply: Analysis, match: Match, client: Analysis | None =
         return True
     if match.category == "interpreting" and client is not None and _reported(reply, match):
         return True  # 'a bit insulting, like the problem is you': how it landed for the client
-    if match.category in ("judging", "moralizing", "disagreeing", "praising", "ordering", "advising") and client is not None and (_reported_judgement(reply, match) or _gives_back(reply, match, client)):
+    evaluating = match.category in ("judging", "moralizing", "disagreeing", "praising", "ordering", "advising")
+    if evaluating and client is not None and (_reported_judgement(reply, match) or _gives_back(reply, match, client)):
         return True
     return match.negated and match.category in ("withdrawing", "reassuring", "judging")
 
@@ -170,7 +175,8 @@ def _told_to(reply: Analysis, match: Match) -> bool:
     for t in reversed(tokens[max(0, match.first - 6) : match.first - 1]):
         if not t.word:
             return False
-        if t.text in ("tell", "tells", "told", "telling", "ask", "asks", "asked", "want", "wants", "wanted", "expect", "expects", "expected", "remind", "reminds"):
+        if t.text in ("tell", "tells", "told", "telling", "ask", "asks", "asked", "want", "wants", "wanted", "expect", "expects", "expected", "remind",
+                      "reminds"):
             return True
     return False
 

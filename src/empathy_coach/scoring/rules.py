@@ -9,8 +9,8 @@ does not apply (a `nonverbal` rule on a turn without a cue).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Coding, primary_act
@@ -31,9 +31,9 @@ class Context:
     roadblock_phrases: PhraseSet
     emotions: EmotionLexicon | None
     roadblocks: list[tuple[str, int, int]]  # (kind, start, end)
-    results: dict[str, "Outcome"] = field(default_factory=dict)
+    results: dict[str, Outcome] = field(default_factory=dict)
     compiled: dict[str, object] = field(default_factory=dict)
-    related: dict[str, "RelatedWords"] = field(default_factory=dict)  # related-words tables by lexicon id
+    related: dict[str, RelatedWords] = field(default_factory=dict)  # related-words tables by lexicon id
 
     def span_text(self, start: int, end: int) -> str:
         return self.reply.original[start:end]
@@ -232,7 +232,7 @@ def _phrase_spans(reply: Analysis, by_stem: dict[str, list[tuple[int, int]]], ph
     for i, token in enumerate(tokens):
         if token.word and token.stem == phrase[0] and i + len(phrase) <= len(tokens):
             run = tokens[i : i + len(phrase)]
-            if all(t.word and t.stem == s for t, s in zip(run, phrase)):
+            if all(t.word and t.stem == s for t, s in zip(run, phrase, strict=False)):
                 found.append((run[0].start, run[-1].end))
     return found
 
@@ -307,7 +307,9 @@ def evaluate_content(rule: m.ContentRule, ctx: Context) -> Outcome | None:
         return None
     cache = ctx.compiled.setdefault("content", {})
     related = ctx.related.get(rule.related) if rule.related else None
-    covered, missing, spans = [], [], []
+    covered: list[str] = []
+    missing: list[str] = []
+    spans: list[tuple[int, int]] = []
     for point in points:
         found = _covered(point, ctx.reply, cache, related)  # type: ignore[arg-type]
         (covered if found else missing).append(point.text)
@@ -451,8 +453,8 @@ def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
         if tuple(reply_words[i : i + n]) in grams:
             for k in range(i, i + n):
                 copied[k] = True
-    copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content) if c and w}
-    share = sum(1 for c, w in zip(copied, content) if c and w) / sum(content)
+    copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content, strict=False) if c and w}
+    share = sum(1 for c, w in zip(copied, content, strict=False) if c and w) / sum(content)
     client_share = len(copied_words & client_content) / len(client_content) if client_content else 0.0
     spans = _runs(reply_tokens, copied)
     values = {"overlap": f"{share:.0%}", "found": _quote(ctx, spans), "client_share": f"{client_share:.0%}"}
@@ -464,7 +466,7 @@ def evaluate_parroting(rule: m.ParrotingRule, ctx: Context) -> Outcome | None:
 def _runs(tokens, flags: list[bool]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = None
-    for token, flag in zip(tokens, flags):
+    for token, flag in zip(tokens, flags, strict=False):
         if flag and start is None:
             start = token.start
         if flag:
@@ -570,7 +572,7 @@ def evaluate_double_sided(rule: m.DoubleSidedRule, ctx: Context) -> Outcome | No
         found[1 if set(found[1]) <= set(found[0]) else 0] = []
     spans = sorted({s for f in found for s in f})
     values = {"first": sides[0].text, "second": sides[1].text}
-    missing = [side.text for side, f in zip(sides, found) if not f]
+    missing = [side.text for side, f in zip(sides, found, strict=False) if not f]
     frame = _two_sided_frame(ctx)
     if frame is not None and len(missing) < 2:
         cancels = []

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 # and every rule stays bounded in time whatever is pasted.
 MAX_ANALYSED_CHARS = 5000
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"'})
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                         "\u2033": '"'})
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[?!.;:,\u2014\u2013\"()]")
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -75,10 +76,13 @@ _IRREGULAR = {
     "prob": ("probably",),
     "def": ("definitely",),
 }
-_IS_OWNERS = {"it", "that", "what", "there", "here", "who", "he", "she", "where", "how", "this", "everything", "nothing", "something", "someone", "nobody", "everyone", "life", "which", "when", "why"}
+_IS_OWNERS = {"it", "that", "what", "there", "here", "who", "he", "she", "where", "how", "this", "everything", "nothing", "something", "someone", "nobody",
+              "everyone", "life", "which", "when", "why"}
 
-NEGATORS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "nor", "without", "hardly", "barely", "none", "nowhere", "lack", "lacking", "instead"})
-_SCOPE_BREAKERS = frozenset({"but", "and", "so", "because", "though", "although", "yet", "while", "rather", "as", ".", ",", ";", ":", "?", "!", "-", "\u2014", "\u2013"})
+NEGATORS = frozenset({"not", "no", "never", "nobody", "nothing", "neither", "nor", "without", "hardly", "barely", "none", "nowhere", "lack", "lacking",
+                      "instead"})
+_SCOPE_BREAKERS = frozenset({"but", "and", "so", "because", "though", "although", "yet", "while", "rather", "as", ".", ",", ";", ":", "?", "!", "-",
+                             "\u2014", "\u2013"})
 NEGATION_WINDOW = 3
 
 STOPWORDS = frozenset(

@@ -12,10 +12,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 import msgspec
 
@@ -42,12 +43,12 @@ class Scheduler(Protocol):
 def as_utc(moment: datetime) -> datetime:
     """An aware UTC datetime; a naive one is taken to be UTC already."""
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
@@ -56,6 +57,12 @@ def iso(moment: datetime) -> str:
     Fixed width, so that text order is time order in SQL.
     """
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made (sqlite always sets it after one)."""
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def parse_iso(text: str) -> datetime:
@@ -275,7 +282,7 @@ class ProgressStore:
                 "INSERT INTO sessions (started_at, mode, banks) VALUES (?, ?, ?)",
                 (iso(self._now()), mode, msgspec.json.encode(list(banks)).decode()),
             )
-        return int(cursor.lastrowid)
+        return _row_id(cursor)
 
     def record_attempt(
         self,
@@ -316,7 +323,7 @@ class ProgressStore:
             card = self._card(conn, scenario_id, turn_id)
             updated = self._scheduler().review(card, passed=result.passed, score=result.score, now=now)
             self._save_card(conn, scenario_id, turn_id, updated, now, skipped=False)
-        return int(cursor.lastrowid)
+        return _row_id(cursor)
 
     def record_skip(self, session_id: int, *, scenario_id: str, turn_id: str) -> None:
         """The student skipped this turn: it keeps its box and is due again at once."""

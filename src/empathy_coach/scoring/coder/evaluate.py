@@ -35,9 +35,9 @@ class Agreement:
 def agreement(gold: Sequence[str], coded: Sequence[str]) -> Agreement:
     """Figures for two equal-length sequences of codes (the person's first)."""
     n = len(gold)
-    both_reflections = [(g, c) for g, c in zip(gold, coded) if g in REFLECTIONS and c in REFLECTIONS]
+    both_reflections = [(g, c) for g, c in zip(gold, coded, strict=False) if g in REFLECTIONS and c in REFLECTIONS]
     confusion = {g: {c: 0 for c in CODES} for g in CODES}
-    for g, c in zip(gold, coded):
+    for g, c in zip(gold, coded, strict=False):
         confusion[g][c] += 1
     gold_counts, coded_counts = Counter(gold), Counter(coded)
     per_code: dict[str, dict[str, float | int]] = {}
@@ -50,7 +50,7 @@ def agreement(gold: Sequence[str], coded: Sequence[str]) -> Agreement:
         }
     return Agreement(
         n,
-        sum(g == c for g, c in zip(gold, coded)) / n if n else 0.0,
+        sum(g == c for g, c in zip(gold, coded, strict=False)) / n if n else 0.0,
         cohen_kappa(gold, coded),
         cohen_kappa([FOUR_CLASS[g] for g in gold], [FOUR_CLASS[c] for c in coded]),
         cohen_kappa([g for g, _ in both_reflections], [c for _, c in both_reflections]) if both_reflections else None,

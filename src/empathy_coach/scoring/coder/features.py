@@ -518,14 +518,15 @@ def adds_meaning(seg: Segment) -> Hit | None:
 
 @feature("repeats a run of the client's own words")
 def verbatim_run(seg: Segment) -> Hit | None:
-    """Passes: "You keep replaying what you said at the wedding." after "I keep replaying what I said at the wedding."  Fails: "The wedding still weighs on you." after "I keep replaying what I said at the wedding."
+    """Passes: "You keep replaying what you said at the wedding." after "I keep replaying what I said at the wedding."
+    Fails: "The wedding still weighs on you." after "I keep replaying what I said at the wedding."
     """
     if seg.client is None:
         return None
     bigrams = seg.client.memo.get("_coder_bigrams")
     if bigrams is None:
         client_stems = [t.stem for t in seg.client.tokens if t.word]
-        bigrams = seg.client.memo["_coder_bigrams"] = {(a, b) for a, b in zip(client_stems, client_stems[1:])}
+        bigrams = seg.client.memo["_coder_bigrams"] = {(a, b) for a, b in zip(client_stems, client_stems[1:], strict=False)}
     if not bigrams:
         return None
     best = run = 0
@@ -590,7 +591,9 @@ def very_short(seg: Segment) -> Hit | None:
 
 @feature("a long sentence")
 def long_sentence(seg: Segment) -> Hit | None:
-    """Passes: "When you think about the move and your mum and the job all at once, it feels like there is no room left for anything of your own, and you are tired."  Fails: "You're tired."
+    """Passes: "When you think about the move and your mum and the job all at once, it feels like there is no room left for anything \
+of your own, and you are tired."
+    Fails: "You're tired."
     """
     n = len({t.start for t in seg.words})
     return _hit(seg, value=min(1.0, (n - 20) / 20)) if n > 20 else None
@@ -651,7 +654,7 @@ def lexical_features(seg: Segment) -> list[str]:
         if s not in seen:
             seen.add(s)
             out.append("u:" + s)
-    for a, b in zip(stems, stems[1:]):
+    for a, b in zip(stems, stems[1:], strict=False):
         key = "b:" + a + "_" + b
         if key not in seen:
             seen.add(key)
@@ -660,7 +663,8 @@ def lexical_features(seg: Segment) -> list[str]:
 
 
 # Features of the sentence before: the move a reply is in the middle of (advice runs over several sentences).
-_CONTEXT = ("imperative_lead", "modal_directive", "soft_directive", "question_mark", "information_cue", "client_subject", "reflective_stem", "sympathy_formula", "courtesy", "third_person_lead", "benefit", "client_possibility", "conditional_lead")
+_CONTEXT = ("imperative_lead", "modal_directive", "soft_directive", "question_mark", "information_cue", "client_subject", "reflective_stem",
+            "sympathy_formula", "courtesy", "third_person_lead", "benefit", "client_possibility", "conditional_lead")
 
 
 def context_features(previous: Segment) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from empathy_coach.scoring.coder.model import CODES, CoderModel, Weights
-from empathy_coach.scoring.text import Analysis, MAX_ANALYSED_CHARS
+from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis
 
 
 @dataclass(slots=True)

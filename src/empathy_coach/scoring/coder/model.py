@@ -134,7 +134,7 @@ class CoderModel:
             if row is not None:
                 rows.append(row)
                 active.append((fid, 1.0, row))
-        scores = list(map(sum, zip(*rows)))  # column sums, in C
+        scores = list(map(sum, zip(*rows, strict=False)))  # column sums, in C
         best = max(range(len(scores)), key=scores.__getitem__)
         code = self.weights.codes[best]
         return Act(code, seg.sentence.start, seg.sentence.end, seg.sentence.index, *self._explain(seg, best, named, active))

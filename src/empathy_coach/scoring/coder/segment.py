@@ -78,8 +78,7 @@ def segments(reply: Analysis, client: Analysis | None, cue_matches: list[Match],
     by_sentence: dict[int, dict[str, list[Match]]] = {}
     tokens = reply.tokens
     for match in cue_matches:
-        sentence = tokens[match.first].sentence
-        by_sentence.setdefault(sentence, {}).setdefault(match.category, []).append(match)
+        by_sentence.setdefault(tokens[match.first].sentence, {}).setdefault(match.category, []).append(match)
     for sentence in reply.sentences:
         words = reply.sentence_words(sentence)
         lead = 0

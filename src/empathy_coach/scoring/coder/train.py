@@ -50,8 +50,10 @@ def grouped_split(coded, folds: int, seed: int = 7):
     random.Random(seed).shuffle(groups)
     fold_of = {g: i % folds for i, g in enumerate(groups)}
     for fold in range(folds):
-        train = replace(coded, answers=[a for a in coded.answers if fold_of[a.thread] != fold], replies=[r for r in coded.replies if fold_of["reply:" + r.group] != fold])
-        test = replace(coded, answers=[a for a in coded.answers if fold_of[a.thread] == fold], replies=[r for r in coded.replies if fold_of["reply:" + r.group] == fold])
+        train = replace(coded, answers=[a for a in coded.answers if fold_of[a.thread] != fold],
+                        replies=[r for r in coded.replies if fold_of["reply:" + r.group] != fold])
+        test = replace(coded, answers=[a for a in coded.answers if fold_of[a.thread] == fold],
+                       replies=[r for r in coded.replies if fold_of["reply:" + r.group] == fold])
         yield train, test
 
 
