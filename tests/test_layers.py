@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("scoring",),
     ("content",),
     ("banks",),
-    ("paths", "problems", "literal", "_version"),
+    ("paths", "problems", "literal", "codes", "_version"),
 ]
 # The package's front door (`from empathy_coach import load_bank, score_reply`) imports lazily from below.
 FACADE = "__init__"

@@ -143,6 +143,7 @@ class Catalog:
         for loaded in self.rubrics.values():
             if only_source and loaded.source != only_source:
                 continue
+            self._check_lexicon_roles(loaded)
             for index, name in enumerate(loaded.value.lexicons):
                 if self.lexicon(name, loaded) is None:
                     self.problems.append(
@@ -150,6 +151,17 @@ class Catalog:
                                                                      f"({', '.join(sorted(self.lexicons)) or 'none loaded'}), found "
                                                                      f"'{name}'{_close(name, list(self.lexicons))}", "unresolved")
                     )
+
+    def _check_lexicon_roles(self, loaded: Loaded) -> None:
+        """Each rule reads a lexicon of the role its kind reads (a feeling rule an emotions lexicon...)."""
+        for index, rule in enumerate(loaded.value.rules):
+            for key, role in (("lexicon", rule.LEXICON_ROLE), ("related", "related")):
+                name = getattr(rule, key, "")
+                found = self.lexicon(name, loaded) if name and role else None
+                if found is not None and found.value.role != role:
+                    self.problems.append(loaded.document.problem(
+                        ("rules", index, key), f"expected a lexicon with the role '{role}' for a '{rule.kind}' rule, found '{name}' "
+                                               f"(role '{found.value.role}')", "reference"))
 
     def _check_rubric_ref(self, loaded: Loaded, ref: str, where: tuple) -> None:
         try:

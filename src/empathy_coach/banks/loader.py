@@ -247,6 +247,11 @@ def _check_rubric(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> N
         if related and related not in rubric.lexicons:
             problems.append(doc.problem(where + ("related",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found "
                                                               f"'{related}'", "reference"))
+    roadblock_lexicons = [(i, r.lexicon) for i, r in enumerate(rubric.rules) if isinstance(r, m.RoadblocksRule)]
+    for index, lexicon in roadblock_lexicons[1:]:
+        if lexicon != roadblock_lexicons[0][1]:
+            problems.append(doc.problem(("rules", index, "lexicon"), "expected every 'roadblocks' rule of a rubric to read one lexicon "
+                                                                     f"('{roadblock_lexicons[0][1]}'), found '{lexicon}'", "reference"))
     _check_composition_cycles(doc, rubric, problems)
     _check_ladder(doc, rubric, list(ids), problems)
 

@@ -6,68 +6,17 @@ unknown fields so that a typo in a key is an error with a location, never silent
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 import msgspec
 from msgspec import Meta, Struct, field
 
-BEHAVIOUR_CODES: tuple[str, ...] = (
-    "complex_reflection",
-    "simple_reflection",
-    "open_question",
-    "closed_question",
-    "giving_information",
-    "persuade",
-    "persuade_with_permission",
-    "affirm",
-    "seek_collaboration",
-    "emphasize_autonomy",
-    "confront",
-    "other",
-)
-Behaviour = Literal[
-    "complex_reflection",
-    "simple_reflection",
-    "open_question",
-    "closed_question",
-    "giving_information",
-    "persuade",
-    "persuade_with_permission",
-    "affirm",
-    "seek_collaboration",
-    "emphasize_autonomy",
-    "confront",
-    "other",
-]
+from empathy_coach.codes import CODES, ROADBLOCKS, Behaviour, Roadblock
 
-ROADBLOCKS: tuple[str, ...] = (
-    "ordering",
-    "warning",
-    "advising",
-    "persuading",
-    "moralizing",
-    "disagreeing",
-    "judging",
-    "praising",
-    "reassuring",
-    "interpreting",
-    "questioning",
-    "withdrawing",
-)
-Roadblock = Literal[
-    "ordering",
-    "warning",
-    "advising",
-    "persuading",
-    "moralizing",
-    "disagreeing",
-    "judging",
-    "praising",
-    "reassuring",
-    "interpreting",
-    "questioning",
-    "withdrawing",
-]
+__all__ = ["BEHAVIOUR_CODES", "ROADBLOCKS", "Behaviour", "Roadblock"]  # and the models below
+
+# The ids of codes and roadblocks live in one place (empathy_coach.codes); re-exported for the models.
+BEHAVIOUR_CODES = CODES
 
 Skill = Literal[
     "reflect_feeling",
@@ -86,26 +35,7 @@ DIFFICULTIES: tuple[str, ...] = Difficulty.__args__  # type: ignore[attr-defined
 Level = Literal["error", "warning", "suggestion"]
 
 # What a branch of `next` can test about the scored reply.
-BranchCondition = Literal[
-    "always",
-    "reflection",
-    "question",
-    "roadblock",
-    "passed",
-    "failed",
-    "complex_reflection",
-    "simple_reflection",
-    "open_question",
-    "closed_question",
-    "giving_information",
-    "persuade",
-    "persuade_with_permission",
-    "affirm",
-    "seek_collaboration",
-    "emphasize_autonomy",
-    "confront",
-    "other",
-]
+BranchCondition = Literal["always", "reflection", "question", "roadblock", "passed", "failed", Behaviour]
 END = "end"
 
 NonEmptyStr = Annotated[str, Meta(min_length=1)]
@@ -249,6 +179,8 @@ class RuleBase(Base, tag_field="kind"):
     tip: str = ""
     skills: list[Skill] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # The role of the lexicon a kind's `lexicon:` names (None: the kind reads no lexicon).
+    LEXICON_ROLE: ClassVar[str | None] = None
 
     @property
     def kind(self) -> str:
@@ -263,6 +195,7 @@ class PatternRule(RuleBase, tag="pattern"):
 
 
 class FeelingRule(RuleBase, tag="feeling"):
+    LEXICON_ROLE: ClassVar[str | None] = "emotions"
     lexicon: str = "emotions"
     family_credit: Annotated[float, Meta(ge=0, le=1)] = 0.6
 
@@ -283,6 +216,7 @@ class StatementRule(RuleBase, tag="statement"):
 
 
 class RoadblocksRule(RuleBase, tag="roadblocks"):
+    LEXICON_ROLE: ClassVar[str | None] = "roadblocks"
     lexicon: str = "roadblocks"
     only: list[Roadblock] = field(default_factory=list)
     ignore: list[Roadblock] = field(default_factory=list)
@@ -308,20 +242,24 @@ class LengthRule(RuleBase, tag="length"):
 
 
 class FocusRule(RuleBase, tag="focus"):
+    LEXICON_ROLE: ClassVar[str | None] = "markers"
     lexicon: str = "markers"
 
 
 class ValidationRule(RuleBase, tag="validation"):
+    LEXICON_ROLE: ClassVar[str | None] = "markers"
     lexicon: str = "markers"
     require: bool = False
 
 
 class DoubleSidedRule(RuleBase, tag="double_sided"):
+    LEXICON_ROLE: ClassVar[str | None] = "markers"
     lexicon: str = "markers"
     related: str = ""  # a lexicon of related words, as for `content`
 
 
 class NonverbalRule(RuleBase, tag="nonverbal"):
+    LEXICON_ROLE: ClassVar[str | None] = "markers"
     lexicon: str = "markers"
 
 
@@ -398,8 +336,18 @@ class Rubric(Base):
 Intensity = Annotated[int, Meta(ge=1, le=3)]
 
 
+LexiconRole = Annotated[
+    Literal["emotions", "markers", "roadblocks", "related", "coder-cues"],
+    Meta(description="what the lexicon is for: feeling words by family (emotions), cue phrases by category (markers), "
+                     "roadblock phrases by roadblock (roadblocks), groups of related words (related), the coder's cues (coder-cues)"),
+]
+
+
 class Lexicon(Base):
+    """Words and phrases a rubric matches; `role` says which rules and passes read it."""
+
     id: Identifier
+    role: LexiconRole
     description: str = ""
     emotions: dict[str, dict[str, Intensity]] = field(default_factory=dict)
     phrases: dict[str, list[str]] = field(default_factory=dict)

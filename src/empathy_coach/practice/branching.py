@@ -22,9 +22,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from empathy_coach.banks import models as m
-
-REFLECTIONS = ("complex_reflection", "simple_reflection")
-QUESTIONS = ("open_question", "closed_question")
+from empathy_coach.codes import QUESTIONS, REFLECTIONS
 
 
 class Scored(Protocol):

@@ -74,12 +74,15 @@ class Scorer:
         self.lexicons = tables
         self.emotions = tables.emotions
         self.markers = tables.markers
-        self.roadblock_phrases = tables.roadblocks
+        # The roadblocks the scorer reports come from the lexicon its roadblocks rules name (one per
+        # rubric: the loader checks), else the rubric's first roadblocks lexicon.
+        named = [r.lexicon for r in rubric.rules if isinstance(r, m.RoadblocksRule)]
+        self.roadblock_phrases = tables.phrase_set(named[0], "roadblocks") if named else tables.roadblocks
         # Compositions run after the rules they combine.
         self.order = [r for r in rubric.rules if r.kind not in COMPOSITIONS] + [r for r in rubric.rules if r.kind in COMPOSITIONS]
         self.compiled: dict[str, object] = {}
         self._clients: dict[str, Analysis] = {}
-        self._welcoming = [r for r in self.order if getattr(r, "welcome_questions", None)]
+        self._welcoming = [r for r in self.order if isinstance(r, (m.StatementRule, m.RoadblocksRule)) and r.welcome_questions]
         self._plan = [(rule, rule.kind, REGISTRY[rule.kind]) for rule in self.order]
         self.total_weight = 0.0
         self.related = _related_tables(rubric, lexicons)
@@ -104,7 +107,7 @@ class Scorer:
         client_analysis = self._client_analysis(client_text) if client_text else None
         coding = self.coder.code(reply_analysis, client_analysis)
         roadblocks = self._roadblocks(reply_analysis, coding, client_analysis)
-        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.markers, self.roadblock_phrases, self.emotions, roadblocks,
+        ctx = Context(reply_analysis, client_analysis, turn, tags, coding, self.lexicons, roadblocks,
                       compiled=self.compiled, related=self.related)
         roadblocks = self._without_welcome_questions(roadblocks, ctx, turn, tags)
         results: list[RuleResult] = []

@@ -12,8 +12,7 @@ from typing import Literal, Protocol
 
 from msgspec import Struct
 
-REFLECTIONS = ("complex_reflection", "simple_reflection")
-QUESTIONS = ("open_question", "closed_question")
+from empathy_coach.codes import QUESTIONS, REFLECTIONS
 
 # MITI 4.2 summary thresholds: (fair, good).
 RQ_THRESHOLDS = (1.0, 2.0)

@@ -5,21 +5,9 @@ from __future__ import annotations
 import msgspec
 from msgspec import Struct, field
 
-BEHAVIOUR_LABELS = {
-    "complex_reflection": "complex reflection",
-    "simple_reflection": "simple reflection",
-    "open_question": "open question",
-    "closed_question": "closed question",
-    "giving_information": "giving information",
-    "persuade": "persuading",
-    "persuade_with_permission": "persuading with permission",
-    "affirm": "affirming",
-    "seek_collaboration": "seeking collaboration",
-    "emphasize_autonomy": "emphasizing autonomy",
-    "confront": "confronting",
-    "other": "other",
-}
+from empathy_coach.codes import BEHAVIOUR_LABELS
 
+__all__ = ["BEHAVIOUR_LABELS", "ActResult", "RoadblockFinding", "RuleResult", "ScoreResult", "Span"]
 
 class Span(Struct, array_like=False):
     start: int

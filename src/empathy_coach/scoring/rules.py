@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Coding, primary_act
 from empathy_coach.scoring.lexicon import EmotionLexicon, EmotionWord, Match, PhraseSet
+from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import STOPWORDS, Analysis, phrase_tokens, stem
 
 REGEX_WINDOW = 500  # characters of each sentence an instructor's regex may scan
@@ -27,9 +28,7 @@ class Context:
     turn: m.Turn | None
     tags: tuple[str, ...]
     coding: Coding
-    markers: PhraseSet
-    roadblock_phrases: PhraseSet
-    emotions: EmotionLexicon | None
+    lexicons: Lexicons  # every lexicon of the rubric, by id and role
     roadblocks: list[tuple[str, int, int]]  # (kind, start, end)
     results: dict[str, Outcome] = field(default_factory=dict)
     compiled: dict[str, object] = field(default_factory=dict)
@@ -37,6 +36,14 @@ class Context:
 
     def span_text(self, start: int, end: int) -> str:
         return self.reply.original[start:end]
+
+    def markers(self, rule: m.RuleBase) -> PhraseSet:
+        """The cue phrases of the markers lexicon the rule names (`lexicon:`)."""
+        return self.lexicons.phrase_set(getattr(rule, "lexicon", "markers"), "markers")
+
+    def feelings(self, rule: m.RuleBase) -> EmotionLexicon:
+        """The feeling words of the emotions lexicon the rule names (`lexicon:`)."""
+        return self.lexicons.feeling_words(getattr(rule, "lexicon", "emotions"))
 
 
 @dataclass
@@ -96,21 +103,21 @@ def evaluate_pattern(rule: m.PatternRule, ctx: Context) -> Outcome:
 # ---------------------------------------------------------------- feeling
 
 
-def _target_feelings(ctx: Context) -> list[tuple[str, EmotionWord | None]]:
+def _target_feelings(ctx: Context, lex: EmotionLexicon) -> list[tuple[str, EmotionWord | None]]:
     if ctx.turn is not None and ctx.turn.emotions:
-        lex = ctx.emotions
-        return [(word, lex.lookup(word) if lex else None) for word in ctx.turn.emotions]
-    if ctx.client is not None and ctx.emotions is not None:
-        return [(entry.word, entry) for match, entry in ctx.emotions.find(ctx.client) if not match.negated]
+        return [(word, lex.lookup(word)) for word in ctx.turn.emotions]
+    if ctx.client is not None:
+        return [(entry.word, entry) for match, entry in lex.find(ctx.client) if not match.negated]
     return []
 
 
 def evaluate_feeling(rule: m.FeelingRule, ctx: Context) -> Outcome | None:
-    targets = _target_feelings(ctx)
+    lex = ctx.feelings(rule)
+    targets = _target_feelings(ctx, lex)
     if not targets:
         return None
     target_names = ", ".join(dict.fromkeys(word for word, _ in targets))
-    named = ctx.emotions.find(ctx.reply) if ctx.emotions else []
+    named = lex.find(ctx.reply)
     best = 0.0
     best_spans: list[tuple[int, int]] = []
     wrong: list[tuple[int, int]] = []
@@ -509,11 +516,12 @@ _SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
 
 
 def evaluate_focus(rule: m.FocusRule, ctx: Context) -> Outcome:
-    hits = [x for x in ctx.markers.find(ctx.reply, {"self_focus"})]
+    markers = ctx.markers(rule)
+    hits = [x for x in markers.find(ctx.reply, {"self_focus"})]
     spans = _match_spans(hits)
     first = [t for t in ctx.reply.tokens if t.word and t.text in _FIRST_PERSON]
     second = sum(1 for t in ctx.reply.tokens if t.word and t.text in _SECOND_PERSON)
-    reflective_i = {x.first for x in ctx.markers.find(ctx.reply, {"reflective_openers", "nonverbal_markers", "tentative"})}
+    reflective_i = {x.first for x in markers.find(ctx.reply, {"reflective_openers", "nonverbal_markers", "tentative"})}
     plain_first = [t for t in first if ctx.reply.tokens.index(t) not in reflective_i] if first else []
     if not spans and len(plain_first) > max(2, second):
         spans = [(t.start, t.end) for t in plain_first]
@@ -527,8 +535,9 @@ def evaluate_focus(rule: m.FocusRule, ctx: Context) -> Outcome:
 
 
 def evaluate_validation(rule: m.ValidationRule, ctx: Context) -> Outcome:
-    dismissing = _match_spans(ctx.markers.find(ctx.reply, {"dismissing"}))
-    validating = _match_spans(ctx.markers.find(ctx.reply, {"validation"}))
+    markers = ctx.markers(rule)
+    dismissing = _match_spans(markers.find(ctx.reply, {"dismissing"}))
+    validating = _match_spans(markers.find(ctx.reply, {"validation"}))
     values = {"found": _quote(ctx, dismissing or validating)}
     if dismissing:
         return Outcome(0.0, False, dismissing, values, f"dismisses the feeling: {_quote(ctx, dismissing)}")
@@ -545,10 +554,10 @@ def evaluate_validation(rule: m.ValidationRule, ctx: Context) -> Outcome:
 _TWO_SIDES = frozenset({"two_sides"})
 
 
-def _two_sided_frame(ctx: Context) -> tuple[int, int] | None:
+def _two_sided_frame(ctx: Context, markers: PhraseSet) -> tuple[int, int] | None:
     """A frame that holds two sides by its structure, with the reply's own words on both sides of it:
     'on one hand... and yet', 'part of you... another part', 'and at the same time', 'but also'."""
-    frames = ctx.markers.find(ctx.reply, _TWO_SIDES)
+    frames = markers.find(ctx.reply, _TWO_SIDES)
     if not frames:
         return None
     words = [i for i, t in enumerate(ctx.reply.tokens) if t.word and t.text not in STOPWORDS and len(t.text) > 2]
@@ -573,7 +582,7 @@ def evaluate_double_sided(rule: m.DoubleSidedRule, ctx: Context) -> Outcome | No
     spans = sorted({s for f in found for s in f})
     values = {"first": sides[0].text, "second": sides[1].text}
     missing = [side.text for side, f in zip(sides, found, strict=False) if not f]
-    frame = _two_sided_frame(ctx)
+    frame = _two_sided_frame(ctx, ctx.markers(rule))
     if frame is not None and len(missing) < 2:
         cancels = []
     elif missing:
@@ -584,7 +593,7 @@ def evaluate_double_sided(rule: m.DoubleSidedRule, ctx: Context) -> Outcome | No
     else:
         first_end = min(f[0][1] for f in found)
         second_start = max(f[0][0] for f in found)
-        cancels = [x for x in ctx.markers.find(ctx.reply, {"cancelling_joins"}) if first_end <= x.start <= second_start]
+        cancels = [x for x in ctx.markers(rule).find(ctx.reply, {"cancelling_joins"}) if first_end <= x.start <= second_start]
     if cancels:
         span = (cancels[0].start, cancels[0].end)
         values["join"] = ctx.span_text(*span)
@@ -604,7 +613,7 @@ def evaluate_nonverbal(rule: m.NonverbalRule, ctx: Context) -> Outcome | None:
     cue = cache.get(ctx.turn.nonverbal)
     if cue is None:
         cue = cache[ctx.turn.nonverbal] = {stem(w) for w in phrase_tokens(ctx.turn.nonverbal) if w not in STOPWORDS and len(w) > 2}
-    markers = _match_spans(ctx.markers.find(ctx.reply, {"nonverbal_markers"}))
+    markers = _match_spans(ctx.markers(rule).find(ctx.reply, {"nonverbal_markers"}))
     cue_words = [(t.start, t.end) for t in ctx.reply.tokens if t.word and t.stem in cue]  # type: ignore[operator]
     spans = sorted(set(markers + cue_words))
     values = {"cue": ctx.turn.nonverbal}

@@ -9,27 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from empathy_coach import codes
 from empathy_coach.scoring.coder.features import FEATURE_BY_ID, Hit, context_features, lexical_features, named_features
 from empathy_coach.scoring.coder.segment import Segment, segments
 from empathy_coach.scoring.lexicon import PhraseSet
 from empathy_coach.scoring.text import Analysis
 
-CODES = (
-    "complex_reflection",
-    "simple_reflection",
-    "open_question",
-    "closed_question",
-    "giving_information",
-    "persuade",
-    "persuade_with_permission",
-    "affirm",
-    "seek_collaboration",
-    "emphasize_autonomy",
-    "confront",
-    "other",
-)
-REFLECTIONS = frozenset({"complex_reflection", "simple_reflection"})
-QUESTIONS = frozenset({"open_question", "closed_question"})
+CODES = codes.CODES  # the weights file lists them in this order
+REFLECTIONS = codes.REFLECTIONS
+QUESTIONS = codes.QUESTIONS
 FORMAT = "empathy-coach-coder"
 FORMAT_VERSION = 1
 _MISSING: list[float] = []
