@@ -10,9 +10,8 @@ from typing import Any, Generic, TypeVar
 from msgspec import Struct
 
 from empathy_coach.banks import models as m
-from empathy_coach.banks.regex import regex_problem
 from empathy_coach.banks.validate import convert
-from empathy_coach.banks.yamlsource import Document, load_document, parse
+from empathy_coach.banks.yamlsource import Document, PathItem, load_document, parse
 from empathy_coach.problems import InputError, Problem
 
 T = TypeVar("T", bound=Struct)
@@ -216,42 +215,37 @@ def _close(word: str, choices: list[str]) -> str:
 
 
 def _check_rubric(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> None:
+    """Checks that need the whole rubric; each kind checks its own rules (`problems()`), whatever the kind."""
     ids: dict[str, int] = {}
     for index, rule in enumerate(rubric.rules):
         if rule.id in ids:
             problems.append(doc.problem(("rules", index, "id"), f"rule id '{rule.id}' is used twice", "duplicate-id"))
         ids.setdefault(rule.id, index)
+    lexicon_of_role: dict[str, str] = {}
     for index, rule in enumerate(rubric.rules):
-        where = ("rules", index)
-        if isinstance(rule, (m.AllOfRule, m.AnyOfRule)):
-            for r_index, ref in enumerate(rule.rules):
-                if ref not in ids:
-                    problems.append(doc.problem(where + ("rules", r_index), "expected the id of a rule in this rubric, found "
-                                                                            f"'{ref}'{_close(ref, list(ids))}", "reference"))
-                elif ref == rule.id:
-                    problems.append(doc.problem(where + ("rules", r_index), f"rule '{rule.id}' refers to itself", "reference"))
+        where: tuple[PathItem, ...] = ("rules", index)
+        for r_index, ref in enumerate(rule.children()):
+            if ref not in ids:
+                problems.append(doc.problem(where + ("rules", r_index), "expected the id of a rule in this rubric, found "
+                                                                        f"'{ref}'{_close(ref, list(ids))}", "reference"))
+            elif ref == rule.id:
+                problems.append(doc.problem(where + ("rules", r_index), f"rule '{rule.id}' refers to itself", "reference"))
         lexicon = getattr(rule, "lexicon", None)
         if lexicon is not None and lexicon not in rubric.lexicons:
             problems.append(doc.problem(where + ("lexicon",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found "
                                                               f"'{lexicon}'{_close(lexicon, list(rubric.lexicons))}", "reference"))
-        if isinstance(rule, m.PatternRule):
-            if not rule.phrases and not rule.regex:
-                problems.append(doc.problem(where, "a 'pattern' rule needs 'phrases' or 'regex'", "schema"))
-            for r_index, pattern in enumerate(rule.regex):
-                reason = regex_problem(pattern)
-                if reason:
-                    problems.append(doc.problem(where + ("regex", r_index), reason, "regex"))
-        if isinstance(rule, m.LengthRule) and rule.min_words is not None and rule.max_words is not None and rule.min_words > rule.max_words:
-            problems.append(doc.problem(where, f"min_words {rule.min_words} is above max_words {rule.max_words}", "schema"))
+        if lexicon is not None and rule.LEXICON_ROLE == "roadblocks":
+            # The scorer reports one set of roadblocks per reply, found with one lexicon.
+            first = lexicon_of_role.setdefault("roadblocks", lexicon)
+            if lexicon != first:
+                problems.append(doc.problem(where + ("lexicon",), "expected every 'roadblocks' rule of a rubric to read one lexicon "
+                                                                  f"('{first}'), found '{lexicon}'", "reference"))
+        for path, message, code in rule.problems():
+            problems.append(doc.problem(where + path, message, code))
         related = getattr(rule, "related", "")
         if related and related not in rubric.lexicons:
             problems.append(doc.problem(where + ("related",), f"expected one of the rubric's lexicons ({', '.join(rubric.lexicons)}), found "
                                                               f"'{related}'", "reference"))
-    roadblock_lexicons = [(i, r.lexicon) for i, r in enumerate(rubric.rules) if isinstance(r, m.RoadblocksRule)]
-    for index, lexicon in roadblock_lexicons[1:]:
-        if lexicon != roadblock_lexicons[0][1]:
-            problems.append(doc.problem(("rules", index, "lexicon"), "expected every 'roadblocks' rule of a rubric to read one lexicon "
-                                                                     f"('{roadblock_lexicons[0][1]}'), found '{lexicon}'", "reference"))
     _check_composition_cycles(doc, rubric, problems)
     _check_ladder(doc, rubric, list(ids), problems)
 
@@ -282,7 +276,7 @@ def _check_ladder(doc: Document, rubric: m.Rubric, rule_ids: list[str], problems
 
 
 def _check_composition_cycles(doc: Document, rubric: m.Rubric, problems: list[Problem]) -> None:
-    children = {r.id: list(r.rules) for r in rubric.rules if isinstance(r, (m.AllOfRule, m.AnyOfRule))}
+    children = {r.id: r.children() for r in rubric.rules if r.children()}
     for index, rule in enumerate(rubric.rules):
         if rule.id not in children:
             continue

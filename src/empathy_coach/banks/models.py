@@ -6,52 +6,35 @@ unknown fields so that a typo in a key is an error with a location, never silent
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta, Struct, field
 
-from empathy_coach.codes import CODES, ROADBLOCKS, Behaviour, Roadblock
-
-__all__ = ["BEHAVIOUR_CODES", "ROADBLOCKS", "Behaviour", "Roadblock"]  # and the models below
+from empathy_coach.banks.fields import SKILLS as SKILLS
+from empathy_coach.banks.fields import Base as Base
+from empathy_coach.banks.fields import Identifier as Identifier
+from empathy_coach.banks.fields import Level as Level
+from empathy_coach.banks.fields import NonEmptyStr as NonEmptyStr
+from empathy_coach.banks.fields import Skill as Skill
+from empathy_coach.banks.fields import Weight as Weight
+from empathy_coach.banks.kinds import RULE_KINDS as RULE_KINDS
+from empathy_coach.banks.kinds import Rule
+from empathy_coach.banks.kinds.base import RuleBase as RuleBase
+from empathy_coach.codes import CODES
+from empathy_coach.codes import ROADBLOCKS as ROADBLOCKS
+from empathy_coach.codes import Behaviour as Behaviour
+from empathy_coach.codes import Roadblock as Roadblock
 
 # The ids of codes and roadblocks live in one place (empathy_coach.codes); re-exported for the models.
 BEHAVIOUR_CODES = CODES
 
-Skill = Literal[
-    "reflect_feeling",
-    "reflect_content",
-    "complex_reflection",
-    "double_sided_reflection",
-    "summary",
-    "validation",
-    "notice_nonverbal",
-]
-SKILLS: tuple[str, ...] = Skill.__args__  # type: ignore[attr-defined]
-
 Difficulty = Literal["beginner", "intermediate", "advanced"]
 DIFFICULTIES: tuple[str, ...] = Difficulty.__args__  # type: ignore[attr-defined]
-
-Level = Literal["error", "warning", "suggestion"]
 
 # What a branch of `next` can test about the scored reply.
 BranchCondition = Literal["always", "reflection", "question", "roadblock", "passed", "failed", Behaviour]
 END = "end"
-
-NonEmptyStr = Annotated[str, Meta(min_length=1)]
-Identifier = Annotated[
-    str,
-    Meta(
-        pattern=r"^[a-z0-9][a-z0-9_.-]*$",
-        description="lower-case letters, digits, '-', '_' or '.'",
-    ),
-]
-Weight = Annotated[float, Meta(ge=0)]
-
-
-class Base(Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
-    pass
-
 
 # ---------------------------------------------------------------- scenario banks
 
@@ -166,129 +149,6 @@ class Bank(Base):
 
 
 # ---------------------------------------------------------------- rubrics
-
-
-class RuleBase(Base, tag_field="kind"):
-    """Fields every rule has; each kind adds its own parameters."""
-
-    id: Identifier
-    weight: Weight = 1.0
-    level: Level = "warning"
-    required: bool = False  # when it fails, the reply cannot pass whatever its score
-    message: str = ""
-    tip: str = ""
-    skills: list[Skill] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    # The role of the lexicon a kind's `lexicon:` names (None: the kind reads no lexicon).
-    LEXICON_ROLE: ClassVar[str | None] = None
-
-    @property
-    def kind(self) -> str:
-        return self.__struct_config__.tag  # type: ignore[return-value]
-
-
-class PatternRule(RuleBase, tag="pattern"):
-    phrases: list[NonEmptyStr] = field(default_factory=list)
-    regex: list[NonEmptyStr] = field(default_factory=list)
-    mode: Literal["require", "forbid"] = "require"
-    stem: bool = True
-
-
-class FeelingRule(RuleBase, tag="feeling"):
-    LEXICON_ROLE: ClassVar[str | None] = "emotions"
-    lexicon: str = "emotions"
-    family_credit: Annotated[float, Meta(ge=0, le=1)] = 0.6
-
-
-class ContentRule(RuleBase, tag="content"):
-    min_coverage: Annotated[float, Meta(ge=0, le=1)] = 0.5
-    # A lexicon of groups of words related in meaning (job ~ work, mum ~ mother): a reply's word
-    # in the same group as a content word carries it. Empty: spelling (word stems) and synonyms only.
-    related: str = ""
-
-
-class StatementRule(RuleBase, tag="statement"):
-    allow_checking_question: bool = True
-    require_reflection: bool = False  # only a reflection passes, not advice or information stated
-    # A question naming one of these (after a reflection, with no negation leading to it) is part of the
-    # target, not a question instead of reflecting: "..., I wonder if you're having thoughts of ending your life?"
-    welcome_questions: list[NonEmptyStr] = field(default_factory=list)
-
-
-class RoadblocksRule(RuleBase, tag="roadblocks"):
-    LEXICON_ROLE: ClassVar[str | None] = "roadblocks"
-    lexicon: str = "roadblocks"
-    only: list[Roadblock] = field(default_factory=list)
-    ignore: list[Roadblock] = field(default_factory=list)
-    # Questions welcome after a reflection (see StatementRule): not counted as the questioning roadblock.
-    welcome_questions: list[NonEmptyStr] = field(default_factory=list)
-
-
-class ParrotingRule(RuleBase, tag="parroting"):
-    # The share of the reply's content words (not stop words) that stand in runs of at least
-    # `ngram` words copied verbatim from the client's statement.
-    max_overlap: Annotated[float, Meta(gt=0, le=1)] = 0.7
-    ngram: Annotated[int, Meta(ge=2, le=8)] = 4
-    # ...and when the copied words are at least this share of the client's own content words: a
-    # selective repeat of the key words ("You want to be off them, and you're scared to be off them")
-    # is a simple reflection; giving the statement back whole is parroting. 0 judges the reply alone.
-    min_client_share: Annotated[float, Meta(ge=0, le=1)] = 0.0
-
-
-class LengthRule(RuleBase, tag="length"):
-    min_words: Annotated[int, Meta(ge=0)] | None = None
-    max_words: Annotated[int, Meta(ge=1)] | None = None
-    max_ratio: Annotated[float, Meta(gt=0)] | None = None
-
-
-class FocusRule(RuleBase, tag="focus"):
-    LEXICON_ROLE: ClassVar[str | None] = "markers"
-    lexicon: str = "markers"
-
-
-class ValidationRule(RuleBase, tag="validation"):
-    LEXICON_ROLE: ClassVar[str | None] = "markers"
-    lexicon: str = "markers"
-    require: bool = False
-
-
-class DoubleSidedRule(RuleBase, tag="double_sided"):
-    LEXICON_ROLE: ClassVar[str | None] = "markers"
-    lexicon: str = "markers"
-    related: str = ""  # a lexicon of related words, as for `content`
-
-
-class NonverbalRule(RuleBase, tag="nonverbal"):
-    LEXICON_ROLE: ClassVar[str | None] = "markers"
-    lexicon: str = "markers"
-
-
-class AllOfRule(RuleBase, tag="all_of"):
-    rules: Annotated[list[Identifier], Meta(min_length=1)] = field(default_factory=list)
-
-
-class AnyOfRule(RuleBase, tag="any_of"):
-    rules: Annotated[list[Identifier], Meta(min_length=1)] = field(default_factory=list)
-
-
-Rule = Union[
-    PatternRule,
-    FeelingRule,
-    ContentRule,
-    StatementRule,
-    RoadblocksRule,
-    ParrotingRule,
-    LengthRule,
-    FocusRule,
-    ValidationRule,
-    DoubleSidedRule,
-    NonverbalRule,
-    AllOfRule,
-    AnyOfRule,
-]
-RULE_KINDS: dict[str, type[RuleBase]] = {
-    cls.__struct_config__.tag: cls for cls in Rule.__args__  # type: ignore[attr-defined]
-}
 
 
 class Rung(Base):

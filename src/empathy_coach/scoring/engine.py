@@ -7,11 +7,13 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any, Protocol
 
+from empathy_coach.banks import kinds
 from empathy_coach.banks import models as m
 from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe, primary_act, render_reason
+from empathy_coach.scoring.kinds import COMPOSITIONS, REGISTRY
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.roadblock_context import not_the_counsellors
-from empathy_coach.scoring.rules import COMPOSITIONS, REGISTRY, Context, Outcome, RelatedWords, welcome_questions
+from empathy_coach.scoring.rules import Context, Outcome, RelatedWords, welcome_questions
 from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, STOPWORDS, Analysis
 
@@ -76,13 +78,13 @@ class Scorer:
         self.markers = tables.markers
         # The roadblocks the scorer reports come from the lexicon its roadblocks rules name (one per
         # rubric: the loader checks), else the rubric's first roadblocks lexicon.
-        named = [r.lexicon for r in rubric.rules if isinstance(r, m.RoadblocksRule)]
+        named = [r.lexicon for r in rubric.rules if isinstance(r, kinds.RoadblocksRule)]
         self.roadblock_phrases = tables.phrase_set(named[0], "roadblocks") if named else tables.roadblocks
         # Compositions run after the rules they combine.
         self.order = [r for r in rubric.rules if r.kind not in COMPOSITIONS] + [r for r in rubric.rules if r.kind in COMPOSITIONS]
-        self.compiled: dict[str, object] = {}
+        self.compiled: dict[str, Any] = {}
         self._clients: dict[str, Analysis] = {}
-        self._welcoming = [r for r in self.order if isinstance(r, (m.StatementRule, m.RoadblocksRule)) and r.welcome_questions]
+        self._welcoming = [r for r in self.order if isinstance(r, (kinds.StatementRule, kinds.RoadblocksRule)) and r.welcome_questions]
         self._plan = [(rule, rule.kind, REGISTRY[rule.kind]) for rule in self.order]
         self.total_weight = 0.0
         self.related = _related_tables(rubric, lexicons)
