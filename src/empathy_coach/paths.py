@@ -43,6 +43,20 @@ def user_home() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+DATABASE_NAME = "progress.sqlite3"
+JOURNAL_GLOB = "unsaved-replies*.jsonl"  # replies whose save failed, kept until the database takes them
+
+
+def database_files() -> list[Path]:
+    """The progress database and the files SQLite and the drill keep beside it: never an output."""
+    base = user_home() / DATABASE_NAME
+    try:
+        journals = sorted(user_home().glob(JOURNAL_GLOB))
+    except OSError:
+        journals = []
+    return [base, Path(f"{base}-wal"), Path(f"{base}-shm"), Path(f"{base}-journal"), *journals]
+
+
 def cache_home() -> Path:
     """Where derived data (compiled lexicons) is kept; safe to delete."""
     override = os.environ.get("EMPATHY_COACH_HOME")
@@ -73,13 +87,14 @@ def content_key(*parts: bytes) -> str:
 def write_cache(target: Path, data: bytes, stale: str) -> None:
     """Atomically write a cache file and delete the older ones matching the `stale` glob.
 
-    A read-only or full cache folder only costs speed, so failures are ignored.
+    A read-only or full cache folder only costs speed, so failures are ignored (and leave no
+    temporary file behind: see `atomic`).
     """
+    from empathy_coach.atomic import atomic_write
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        atomic_write(target, data)
         for old in target.parent.glob(stale):
             if old != target:
                 old.unlink(missing_ok=True)

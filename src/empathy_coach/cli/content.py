@@ -238,18 +238,24 @@ def new_command(
     """Write a commented scenario skeleton that passes `check` once its TODOs are filled."""
     import re
 
+    from empathy_coach.atomic import WriteError
+
     if what != "scenario":
         raise UsageError(f"new: expected 'scenario', found '{what}'")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", scenario_id):
         raise UsageError(f"new: expected an id of lower-case letters, digits, '-', '_' or '.', found '{scenario_id}'")
     try:
         _write_skeleton(bank or Path(f"{scenario_id}.yaml"), scenario_id)
+    except WriteError as exc:
+        raise UsageError(f"new: {exc}") from None
     except OSError as exc:
         raise UsageError(f"new: cannot write {exc.filename or bank}: {exc.strerror or exc}") from None
 
 
 def _write_skeleton(target: Path, scenario_id: str) -> None:
     import re
+
+    from empathy_coach.atomic import atomic_write
 
     scenario_text = SCENARIO_SKELETON.format(scenario_id=scenario_id)
     schema_file = target.parent / "bank.schema.json"
@@ -263,8 +269,8 @@ def _write_skeleton(target: Path, scenario_id: str) -> None:
 
         from empathy_coach.banks.models import json_schema
 
-        schema_file.write_bytes(msgspec.json.format(msgspec.json.encode(json_schema("bank")), indent=2) + b"\n")
-    target.write_text(text, encoding="utf-8")
+        atomic_write(schema_file, msgspec.json.format(msgspec.json.encode(json_schema("bank")), indent=2) + b"\n")
+    atomic_write(target, text)
     print(f"wrote {target}: fill in the TODOs, then run `empathy-coach check {target}`")
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from empathy_coach.cli.common import ListFormat, UsageError, console, guarded, write_json
+from empathy_coach.reports.literal import writable
 
 if TYPE_CHECKING:
     from empathy_coach.store import ProgressStore
@@ -111,6 +112,13 @@ def export_command(
     """A session's transcript: the client's words, each reply, its score, behaviour, rules and tips."""
     from empathy_coach.reports.transcript import RENDERERS
 
+    if output is not None:
+        from empathy_coach.atomic import same_file
+        from empathy_coach.paths import database_files
+
+        for kept in database_files():
+            if same_file(output, kept) or Path(output).resolve() == kept.resolve():
+                raise UsageError(f"export: --output {writable(str(output))}: is the progress database (or a file kept beside it); write the transcript elsewhere")
     store = _open()
     if store is None:
         raise UsageError("export: no practice sessions yet; start one with: empathy-coach drill")
@@ -133,8 +141,10 @@ def export_command(
     if output is None:
         sys.stdout.write(text)
         return
+    from empathy_coach.atomic import WriteError, atomic_write
+
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"export: cannot write {output}: {exc.strerror or exc}") from None
+        atomic_write(output, text)
+    except WriteError as exc:
+        raise UsageError(f"export: {exc}") from None
     print(f"Wrote session {row.id} to {output}", file=sys.stderr)

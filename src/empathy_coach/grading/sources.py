@@ -123,9 +123,10 @@ def _answers_in(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def output_conflict(output: Path, given: list[str], sources: list[Source]) -> str | None:
-    """Why a report written to `output` would destroy or join the answers, or None when it is safe.
+def output_conflict(output: Path, given: list[str], sources: list[Source], others: list[Path] = ()) -> str | None:
+    """Why a report written to `output` would destroy or join an input, or None when it is safe.
 
+    `others` are the run's other inputs (banks, rubrics, lexicons, the progress database).
     Checked before the output is opened: opening it first would empty an input before it is read.
     """
     if str(output) == STDIN:
@@ -137,6 +138,12 @@ def output_conflict(output: Path, given: list[str], sources: list[Source]) -> st
         for source in sources:
             if source.path is not None and _file_id(source.path) == target_id:  # the same file, or a link to it
                 return f"--output {shown}: is also an input ({source.file}); writing the report there would overwrite the answers"
+        for other in others:
+            if target_id is not None and _file_id(other) == target_id:
+                return f"--output {shown}: is also an input of this run ({writable(str(other))}); write the report elsewhere"
+    for other in others:
+        if Path(os.path.realpath(other)) == target:
+            return f"--output {shown}: is also an input of this run ({writable(str(other))}); write the report elsewhere"
     for name in given:
         if name != STDIN and Path(name).is_dir() and would_grade(Path(os.path.realpath(name)), target):
             return f"--output {shown}: is inside the input folder {writable(name)} and would be graded as answers; write the report elsewhere"

@@ -24,7 +24,7 @@ from empathy_coach.scoring.result import ScoreResult
 from empathy_coach.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from empathy_coach.store.models import AttemptRow, DueTurn, SessionRow, StoreError
 
-DB_NAME = "progress.sqlite3"
+from empathy_coach.paths import DATABASE_NAME as DB_NAME  # noqa: E402
 BUSY_TIMEOUT_SECONDS = 10.0
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 _MAGIC = b"SQLite format 3\x00"
