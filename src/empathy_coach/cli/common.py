@@ -16,7 +16,7 @@ import typer
 
 from empathy_coach.atomic import WriteError
 from empathy_coach.problems import InputError, Problem
-from empathy_coach.reports.literal import printable
+from empathy_coach.literal import printable
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from empathy_coach.cli.common import ListFormat, UsageError, catalog, console, guarded, write_json
-from empathy_coach.reports.literal import printable
+from empathy_coach.literal import printable
 
 BANK_OPTION = typer.Option(None, "--bank", "-b", help="A bank file or folder to load as well (repeatable).")
 

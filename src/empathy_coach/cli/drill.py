@@ -13,7 +13,7 @@ from typing import Callable, List, Optional
 import typer
 
 from empathy_coach.cli.common import UsageError, color_allowed, guarded, tolerant_stdin
-from empathy_coach.reports.literal import writable
+from empathy_coach.literal import writable
 
 
 def register(app: typer.Typer) -> None:

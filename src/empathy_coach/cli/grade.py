@@ -12,7 +12,7 @@ from typing import List, Optional
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, UsageError, guarded
-from empathy_coach.reports.literal import printable as literal
+from empathy_coach.literal import printable as literal
 
 PROGRESS_AFTER_SECONDS = 0.5
 

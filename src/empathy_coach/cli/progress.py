@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from empathy_coach.cli.common import ListFormat, UsageError, console, guarded, write_json
-from empathy_coach.reports.literal import writable
+from empathy_coach.literal import writable
 
 if TYPE_CHECKING:
     from empathy_coach.store import ProgressStore

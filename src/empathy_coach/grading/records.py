@@ -118,6 +118,14 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 def parse_line(line: int, raw: bytes, student: str | None = None) -> Item | None:
     """A JSON Lines line as an Item (with `error` set when it is bad); None for a blank line."""
+    size = getattr(raw, "size", None)
+    if size is not None:  # sources.Overlong: the line was not kept
+        from empathy_coach.grading.sources import MAX_LINE_BYTES
+
+        told = f"expected a line of at most {MAX_LINE_BYTES:,} bytes, found {'more than ' if raw.stopped else ''}{size:,}; the line was skipped"
+        if raw.stopped:
+            told += " and reading stopped there (the rest of the input was not read)"
+        return Item(line, error=told, student=student)
     if not raw.strip():
         return None
     try:

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from empathy_coach.grading.records import FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, Item
 from empathy_coach.problems import InputError, Problem
-from empathy_coach.reports.literal import writable
+from empathy_coach.literal import writable
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -62,8 +62,46 @@ class JsonlSource:
             yield from _numbered(handle)
 
 
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one JSON Lines record; only a reply's first 5,000 characters are scored
+MAX_SKIPPED_BYTES = 1024 * 1024 * 1024  # one line longer than this (say, /dev/zero) ends the reading
+
+
+class Overlong(bytes):
+    """Stands for a line longer than MAX_LINE_BYTES: its size, and whether reading stopped there."""
+
+    size: int = 0
+    stopped: bool = False
+
+    @classmethod
+    def of(cls, size: int, stopped: bool) -> Overlong:
+        line = cls(b"")
+        line.size, line.stopped = size, stopped
+        return line
+
+    def __reduce__(self):  # pickled to worker processes with its size
+        return (Overlong.of, (self.size, self.stopped))
+
+
 def _numbered(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    for number, raw in enumerate(stream, 1):
+    """(number, line) with every line read with a bound, so memory stays flat on any input."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            size = len(raw)
+            while size <= MAX_SKIPPED_BYTES:
+                rest = stream.readline(1024 * 1024)
+                size += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            stopped = size > MAX_SKIPPED_BYTES
+            yield number, Overlong.of(size, stopped)
+            if stopped:
+                return
+            continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         yield number, raw
@@ -105,6 +143,8 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
             _add_file(path, shown, sources, problems, seen)
         elif path.exists():  # a FIFO, socket or device: reading it could block forever
             problems.append(Problem(shown, 0, 0, f"expected a regular file or folder, found {_kind_of(path)} (use '-' to read standard input)", "not-a-file"))
+        elif path.is_symlink():
+            problems.append(Problem(shown, 0, 0, "expected a file or folder, found a symbolic link that leads nowhere (a loop, or a missing target)", "missing"))
         else:
             problems.append(Problem(shown, 0, 0, "no such file or folder", "missing"))
     if problems:
