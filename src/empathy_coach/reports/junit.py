@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from empathy_coach.literal import BIDI_CONTROLS
+
+# Characters XML 1.0 forbids, plus those it allows but that drive a terminal or reorder text
+# where the report is shown (DEL, C1 controls, bidirectional controls).
+_ILLEGAL = re.compile(f"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
 MAX_REPLY_CHARS = 500
 
 

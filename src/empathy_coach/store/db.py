@@ -48,6 +48,10 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
 def default_path() -> Path:
     from empathy_coach.paths import user_home
 
@@ -310,7 +314,11 @@ class ProgressStore:
         ).fetchone()
         if row is None:
             return None
-        return scheduling.Card(box=row[0], due_at=parse_iso(row[1]), reviews=row[2], lapses=row[3])
+        try:
+            due = parse_iso(row[1])
+        except (TypeError, ValueError):
+            return None  # a damaged schedule entry: the turn starts afresh
+        return scheduling.Card(box=row[0], due_at=due, reviews=row[2], lapses=row[3])
 
     def _save_card(
         self, conn: sqlite3.Connection, scenario_id: str, turn_id: str, card: scheduling.Card, now: datetime, *, skipped: bool
@@ -385,8 +393,17 @@ class ProgressStore:
     def attempt_count(self) -> int:
         return int(self._read("SELECT count(*) FROM attempts")[0][0])
 
+    def _session_row(self, row: tuple) -> SessionRow:
+        try:
+            for stamp in (row[1], row[2]):
+                if stamp is not None:
+                    parse_iso(stamp)
+            return self._session_row_unchecked(row)
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as exc:
+            raise StoreError(f"session {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh", self.path) from None
+
     @staticmethod
-    def _session_row(row: tuple) -> SessionRow:
+    def _session_row_unchecked(row: tuple) -> SessionRow:
         return SessionRow(
             id=row[0],
             started_at=row[1],
@@ -397,8 +414,15 @@ class ProgressStore:
             mean_score=None if row[6] is None else round(float(row[6]), 1),
         )
 
+    def _attempt_row(self, row: tuple) -> AttemptRow:
+        try:
+            parse_iso(row[2])
+            return self._attempt_row_unchecked(row)
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as exc:
+            raise StoreError(f"reply {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh", self.path) from None
+
     @staticmethod
-    def _attempt_row(row: tuple) -> AttemptRow:
+    def _attempt_row_unchecked(row: tuple) -> AttemptRow:
         return AttemptRow(
             id=row[0],
             session_id=row[1],
