@@ -73,7 +73,7 @@ def replies(draw) -> str:
     unit = draw(st.lists(REPLY_UNITS, min_size=1, max_size=4).map("".join))
     count = draw(st.integers(1, 2500))
     tail = draw(st.sampled_from(["", "!", "c", "b", "?"]))
-    return (unit * count)[:5000] + tail
+    return "So " + (unit * count)[:4990] + tail  # never blank: a blank reply runs no rule
 
 
 def _timed_rule(pattern: str, reply: str) -> float:
