@@ -25,8 +25,28 @@ CONTENT_FOLDERS = ("banks", "rubrics", "lexicons")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+def walk_files(folder: Path, suffixes: tuple[str, ...], unreadable: list[str] | None = None, *, hidden: bool = True) -> list[Path]:
+    """Files under `folder` whose suffix is one of `suffixes`, sorted. Folders that cannot be read
+    are added to `unreadable` (when given) instead of being skipped silently."""
+    found: list[Path] = []
+
+    def failed(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
+
+    for top, dirs, files in os.walk(folder, onerror=failed):
+        if not hidden:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if hidden or not name.startswith("."):
+                path = Path(top) / name
+                if path.suffix in suffixes and path.is_file():
+                    found.append(path)
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def yaml_files(folder: Path, unreadable: list[str] | None = None) -> list[Path]:
+    return walk_files(folder, YAML_SUFFIXES, unreadable)
 
 
 def content_files(root: Path) -> list[tuple[str, Path]]:

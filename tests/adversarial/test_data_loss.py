@@ -318,3 +318,30 @@ def test_a_journal_that_cannot_be_written_is_told_in_the_summary(home, quick_bus
     store.close()
     assert summary.unsaved == 1 and summary.journal_error
     assert any("NOT kept" in line for line in summary_lines(summary))
+
+
+# ---------------------------------------------------------------- a read-only home
+
+
+def test_a_read_only_home_still_shows_progress_history_and_export(tmp_path):
+    from empathy_coach import score_reply
+    from empathy_coach.store import open_store
+
+    home = tmp_path / "ro-home"
+    home.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(home)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (and root ignores file permissions)")
+    try:
+        with open_store(home / "progress.sqlite3") as store:
+            sid = store.start_session()
+            store.record_attempt(sid, scenario_id="a", turn_id="t", skill="reflect_feeling", tags=[], client="c", reply="r",
+                                 result=score_reply("You feel tired.", client="I am tired."))
+            store.finish_session(sid)
+        assert subprocess.run(["mount", "-o", "remount,ro", str(home)], capture_output=True).returncode == 0
+        for args in (["progress"], ["history"], ["export", "last"]):
+            proc = run_cli(args, home)
+            no_traceback(proc)
+            assert proc.returncode == 0, (args, proc.stderr)
+            assert proc.stdout
+    finally:
+        subprocess.run(["umount", "-l", str(home)], capture_output=True)

@@ -198,3 +198,25 @@ def test_unsafe_file_names_in_check_output_are_visible(tmp_path):
     name.write_text("scenarios: [\n")
     result = _invoke(["check", str(name)])
     assert result.exit_code == 2 and "\\x1b[31m" in result.output and _clean(result.output)
+
+
+def test_an_unreadable_subfolder_is_told_not_skipped_silently(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "class"
+    (folder / "locked").mkdir(parents=True)
+    shutil.copy(DATA / "bank.yaml", folder / "bank.yaml")
+    (folder / "locked" / "more.yaml").write_text("id: more\n")
+    (folder / "a.jsonl").write_text(json.dumps({"id": "1", "client": "hi", "reply": "You feel tired."}) + "\n")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # root reads any folder: a permission error is injected instead of chmod
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    checked = _invoke(["check", str(folder / "bank.yaml"), str(folder)])
+    assert "locked" in checked.output and "could not be read" in checked.output
+    graded = _invoke(["grade", str(folder)])
+    assert "locked" in graded.output and "could not be read" in graded.output

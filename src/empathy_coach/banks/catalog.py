@@ -66,7 +66,10 @@ class Catalog:
 
     def add_path(self, path: Path, source: str) -> None:
         if path.is_dir():
-            files = yaml_files(path)
+            unreadable: list[str] = []
+            files = yaml_files(path, unreadable)
+            for told in unreadable:
+                self.problems.append(Problem(str(path), 0, 0, f"a folder could not be read and was skipped ({told})", "unreadable", "warning"))
             if not files:
                 self.problems.append(Problem(str(path), 0, 0, "expected a folder with .yaml files, found none", "no-banks"))
             for file in files:

@@ -35,7 +35,7 @@ def _open() -> ProgressStore | None:
 
     if not default_path().exists():
         return None
-    store = open_store()
+    store = open_store(read_only=True)
     if store.notice:
         print(f"empathy-coach: {store.notice}", file=sys.stderr)
     return store

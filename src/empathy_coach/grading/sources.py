@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from empathy_coach.grading.records import FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, Item
 from empathy_coach.problems import InputError, Problem
-from empathy_coach.literal import writable
+from empathy_coach.literal import printable, writable
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -134,7 +134,10 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
         path = Path(given)
         shown = writable(given)
         if path.is_dir():
-            files = _answers_in(path)
+            unreadable: list[str] = []
+            files = _answers_in(path, unreadable)
+            for told in unreadable:  # a warning on stderr: the grade goes on without that folder
+                print(f"empathy-coach: warning: {printable(shown)}: a folder could not be read and was skipped ({printable(writable(told))})", file=sys.stderr)
             if not files:
                 problems.append(Problem(shown, 0, 0, f"expected a folder with answers files ({', '.join(ANSWERS_SUFFIXES + JSONL_SUFFIXES)}), found none", "no-answers"))
             for file in files:
@@ -152,15 +155,10 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
     return sources
 
 
-def _answers_in(folder: Path) -> list[Path]:
-    found = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in relative):
-            continue
-        if path.suffix in ANSWERS_SUFFIXES + JSONL_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.as_posix())
+def _answers_in(folder: Path, unreadable: list[str] | None = None) -> list[Path]:
+    from empathy_coach.paths import walk_files
+
+    return walk_files(folder, ANSWERS_SUFFIXES + JSONL_SUFFIXES, unreadable, hidden=False)
 
 
 def output_conflict(output: Path, given: list[str], sources: list[Source], others: list[Path] = ()) -> str | None:

@@ -58,9 +58,13 @@ def default_path() -> Path:
     return user_home() / DB_NAME
 
 
-def open_store(path: Path | str | None = None, *, clock: Clock | None = None) -> ProgressStore:
-    """Open (creating and migrating as needed) the progress database; default in the user's folder."""
-    return ProgressStore(Path(path) if path is not None else default_path(), clock=clock)
+def open_store(path: Path | str | None = None, *, clock: Clock | None = None, read_only: bool = False) -> ProgressStore:
+    """Open (creating and migrating as needed) the progress database; default in the user's folder.
+
+    `read_only` (for progress, history and export): nothing is created or changed, so a home
+    folder the user cannot write still shows its progress.
+    """
+    return ProgressStore(Path(path) if path is not None else default_path(), clock=clock, read_only=read_only)
 
 
 def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
@@ -146,11 +150,30 @@ class ProgressStore:
     tests replace it to move time without sleeping.
     """
 
-    def __init__(self, path: Path, *, clock: Clock | None = None) -> None:
+    def __init__(self, path: Path, *, clock: Clock | None = None, read_only: bool = False) -> None:
         self.path = Path(path)
         self.notice: str | None = None
         self.clock: Clock = clock or utc_now
-        self._conn: sqlite3.Connection | None = self._open()
+        self._conn: sqlite3.Connection | None = self._open_read_only() if read_only else self._open()
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A connection that never writes. A database that needs an upgrade or repair is opened the
+        usual way instead (which needs a writable folder)."""
+        uri = self.path.resolve().as_uri()
+        for mode in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: a WAL file in a read-only folder
+            try:
+                conn = sqlite3.connect(uri + mode, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            except sqlite3.Error:
+                continue
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                if _looks_like_sqlite(self.path) and schema_version(conn) == SCHEMA_VERSION:
+                    conn.execute("SELECT count(*) FROM sessions").fetchone()
+                    return conn
+            except sqlite3.Error:
+                pass
+            conn.close()
+        return self._open()
 
     # -- opening -----------------------------------------------------------------------------
 
