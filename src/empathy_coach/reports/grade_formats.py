@@ -148,12 +148,20 @@ class CsvWriter:
 
 
 class JunitWriter:
+    """Cases are written to a spooled temporary file as they come (JUnit needs each suite's
+    counts before its cases), so memory stays flat: 200,000 records no longer sit in memory."""
+
     def __init__(self, sink: BinaryIO) -> None:
+        import tempfile
+
         from empathy_coach.reports.junit import Suite
 
         self.sink = sink
         self.suites: dict[tuple[str, str | None], Suite] = {}
         self._suite = Suite
+        self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        self.counts: dict[tuple[str, str | None], list[int]] = {}  # tests, failures, errors
+        self.ranges: dict[tuple[str, str | None], list[list[int]]] = {}  # [start, end) in the spool
 
     def record(self, graded: GradedRecord) -> None:
         from empathy_coach.reports.junit import Case, reply_excerpt
@@ -186,10 +194,23 @@ class JunitWriter:
                 lines.append("tips:")
                 lines.extend(f"  {n}. {tip}" for n, tip in enumerate(record.tips, 1))
             case.body = "\n".join(lines)
-        suite.cases.append(case)
+        from empathy_coach.reports.junit import case_xml
+
+        data = case_xml(case).encode("utf-8", "replace")
+        start = self.spool.tell()
+        self.spool.write(data)
+        counts = self.counts.setdefault(key, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += case.status == "failure"
+        counts[2] += case.status == "error"
+        ranges = self.ranges.setdefault(key, [])
+        if ranges and ranges[-1][1] == start:
+            ranges[-1][1] = start + len(data)
+        else:
+            ranges.append([start, start + len(data)])
 
     def finish(self, summary: GradeSummary) -> None:
-        from empathy_coach.reports.junit import render
+        from empathy_coach.reports.junit import FOOTER, SUITE_CLOSE, header, suite_open
 
         suites = []
         for group in summary.groups:
@@ -203,9 +224,23 @@ class JunitWriter:
                 ("rq_ratio", _number(group.metrics.rq_ratio)),
                 ("percent_complex", _number(group.metrics.percent_complex)),
             ]
-            suites.append(suite)
-        self.sink.write(render(suites).encode("utf-8", "replace"))
+            suites.append(((group.file, group.student), suite))
+        totals = [sum(c[i] for c in self.counts.values()) for i in range(3)]
+        self.sink.write(header(*totals).encode("utf-8"))
+        for key, suite in suites:
+            tests, failures, errors = self.counts.get(key, (0, 0, 0))
+            self.sink.write(suite_open(suite, tests, failures, errors).encode("utf-8", "replace"))
+            for start, end in self.ranges.get(key, ()):
+                self.spool.seek(start)
+                left = end - start
+                while left:
+                    chunk = self.spool.read(min(left, 1024 * 1024))
+                    self.sink.write(chunk)
+                    left -= len(chunk)
+            self.sink.write(SUITE_CLOSE.encode())
+        self.sink.write(FOOTER.encode())
         self.sink.flush()
+        self.spool.close()
 
 
 # ---------------------------------------------------------------- text

@@ -1,0 +1,30 @@
+"""Memory that stays flat on large inputs: JUnit output is streamed, not held per record."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+
+from empathy_coach.grading.grader import Grader, GradeOptions
+from empathy_coach.grading.sources import collect
+from empathy_coach.reports.grade_formats import JunitWriter
+
+
+def test_junit_cases_are_spooled_not_held_and_the_xml_is_whole(tmp_path):
+    answers = tmp_path / "a.jsonl"
+    rows = [{"id": f"r{i}", "student": f"s{i % 3}", "client": "I am so tired.", "reply": "You should rest." if i % 2 else "You sound worn out."} for i in range(60)]
+    answers.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    grader = Grader(GradeOptions())
+    sink = io.BytesIO()
+    writer = JunitWriter(sink)
+    for graded in grader.run(collect([str(answers)])):
+        writer.record(graded)
+    assert all(not suite.cases for suite in writer.suites.values()), "no case is kept in memory"
+    writer.finish(grader.summary())
+    root = ET.fromstring(sink.getvalue())
+    assert int(root.get("tests")) == 60
+    suites = root.findall("testsuite")
+    assert sum(int(s.get("tests")) for s in suites) == 60
+    assert all(len(s.findall("testcase")) == int(s.get("tests")) for s in suites)
+    assert int(root.get("failures")) == sum(len(s.findall("testcase/failure")) for s in suites) > 0
