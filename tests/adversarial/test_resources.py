@@ -28,3 +28,21 @@ def test_junit_cases_are_spooled_not_held_and_the_xml_is_whole(tmp_path):
     assert sum(int(s.get("tests")) for s in suites) == 60
     assert all(len(s.findall("testcase")) == int(s.get("tests")) for s in suites)
     assert int(root.get("failures")) == sum(len(s.findall("testcase/failure")) for s in suites) > 0
+
+
+def test_a_long_list_is_written_line_by_line_without_a_table_layout(tmp_path):
+    from typer.testing import CliRunner
+
+    from empathy_coach.cli import app
+    from empathy_coach.cli.content import MAX_TABLE_ROWS
+
+    lines = ["id: many", "title: Many", "version: '1'", "scenarios:"]
+    for s in range(MAX_TABLE_ROWS + 50):
+        lines += [f"  - id: s{s}", f"    title: Scenario {s}", "    turns:", "      - id: t1", "        client: I am tired.", "        skill: reflect_feeling"]
+    bank = tmp_path / "many.yaml"
+    bank.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(app, ["list", "--bank", str(bank)])
+    assert result.exit_code == 0
+    assert "┃" not in result.output and "│" not in result.output
+    listed = {line.split()[0] for line in result.output.splitlines()[2:]}
+    assert {f"s{s}" for s in range(MAX_TABLE_ROWS + 50)} <= listed

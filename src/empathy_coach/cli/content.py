@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -61,6 +63,21 @@ def banks_command(
     console().print(table)
 
 
+MAX_TABLE_ROWS = 300  # past this, rich's table layout costs seconds: aligned plain lines instead
+
+
+def _plain_rows(rows: list[dict]) -> None:
+    """One aligned line per scenario, written as it goes (linear in the rows, no table layout)."""
+    columns = ("id", "title", "bank", "difficulty", "turns", "tags")
+    cells = [[printable(str(row[c] if c != "tags" else ", ".join(row["tags"]))) for c in columns] for row in rows]
+    widths = [min(40, max([len(c)] + [len(line[i]) for line in cells])) for i, c in enumerate(columns)]
+    write = sys.stdout.write
+    write(f"{len(rows)} scenarios\n")
+    write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    for line in cells:
+        write("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+
+
 @guarded
 def list_command(
     tag: Optional[List[str]] = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
@@ -93,6 +110,9 @@ def list_command(
     ]
     if fmt is ListFormat.json:
         write_json({"scenarios": rows})
+        return
+    if len(rows) > MAX_TABLE_ROWS:
+        _plain_rows(rows)
         return
     from rich.table import Table
 
