@@ -90,7 +90,9 @@ def jsonl_class(rng: random.Random, folder: Path, rounds: int) -> None:
     for r in range(rounds):
         lines = []
         for _ in range(rng.randrange(5, 40)):
-            record = {k: hostile(rng) for k in rng.sample(["id", "reply", "client", "scenario", "turn", "student", "extra", hostile(rng) if isinstance(hostile(rng), str) else "k"], rng.randrange(1, 6))}
+            odd_key = hostile(rng)
+            keys = ["id", "reply", "client", "scenario", "turn", "student", "extra", odd_key if isinstance(odd_key, str) else "k"]
+            record = {k: hostile(rng) for k in rng.sample(keys, rng.randrange(1, 6))}
             if rng.random() < 0.5:
                 record.update({"reply": hostile(rng), "client": "I am so tired."})
             try:

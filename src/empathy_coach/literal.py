@@ -46,3 +46,20 @@ def writable(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:  # a surrogate that did not come from an undecodable byte
         return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+
+
+# The UTF-8 bytes of DEL, the C1 controls, the bidirectional controls and the line/paragraph
+# separators. In JSON they can only stand inside strings, where `\\uXXXX` means the same.
+_JSON_UNSAFE = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8\xa9\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+
+def _json_escape(match: re.Match) -> bytes:
+    return b"\\u%04x" % ord(match.group().decode("utf-8"))
+
+
+def json_safe(data: bytes) -> bytes:
+    """Encoded JSON with the characters that drive a terminal or reorder text written as
+    `\\uXXXX` escapes: the same data once decoded, and safe to `cat`."""
+    return _JSON_UNSAFE.sub(_json_escape, data)

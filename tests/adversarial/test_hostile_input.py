@@ -220,3 +220,15 @@ def test_an_unreadable_subfolder_is_told_not_skipped_silently(tmp_path, monkeypa
     assert "locked" in checked.output and "could not be read" in checked.output
     graded = _invoke(["grade", str(folder)])
     assert "locked" in graded.output and "could not be read" in graded.output
+
+
+def test_json_and_jsonl_output_escape_bidi_and_c1_controls_and_keep_the_data(tmp_path):
+    reply = "You feel \u202eflipped\u0085 and \x7f tired \u2066."
+    lines = tmp_path / "r.jsonl"
+    lines.write_text(json.dumps({"id": "x\u202e", "client": "I am tired.", "reply": reply}, ensure_ascii=False) + "\n", encoding="utf-8")
+    for fmt in ("json", "jsonl"):
+        result = _invoke(["grade", str(lines), "-f", fmt])
+        assert _clean(result.stdout) and "\\u202e" in result.stdout, fmt
+        decoded = json.loads(result.stdout) if fmt == "json" else json.loads(result.stdout.splitlines()[0])
+        record = decoded["records"][0] if fmt == "json" else decoded
+        assert record["id"] == "x\u202e"

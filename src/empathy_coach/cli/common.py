@@ -105,7 +105,9 @@ class UsageError(Exception):
 def write_json(value: Any) -> None:
     import msgspec
 
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+    from empathy_coach.literal import json_safe
+
+    sys.stdout.write(json_safe(msgspec.json.format(msgspec.json.encode(value), indent=2)).decode() + "\n")
 
 
 def catalog(paths: list | None = None, *, strict: bool = True):

@@ -8,6 +8,8 @@ Machine formats carry no timestamp or duration: two runs over the same input giv
 
 from __future__ import annotations
 
+from empathy_coach.literal import json_safe
+
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ class JsonlWriter:
         self.sink = sink
 
     def record(self, graded: GradedRecord) -> None:
-        self.sink.write(graded.data + b"\n")
+        self.sink.write(json_safe(graded.data) + b"\n")
 
     def finish(self, summary: GradeSummary) -> None:
         self.sink.flush()
@@ -72,14 +74,14 @@ class JsonWriter:
         sink.write(b'{"records": [')
 
     def record(self, graded: GradedRecord) -> None:
-        self.sink.write((b"\n" if self.count == 0 else b",\n") + graded.data)
+        self.sink.write((b"\n" if self.count == 0 else b",\n") + json_safe(graded.data))
         self.count += 1
 
     def finish(self, summary: GradeSummary) -> None:
         import msgspec
 
         body = msgspec.json.format(msgspec.json.encode(summary), indent=2)
-        self.sink.write((b"\n]," if self.count else b"],") + body[1:] + b"\n")
+        self.sink.write((b"\n]," if self.count else b"],") + json_safe(body[1:]) + b"\n")
         self.sink.flush()
 
 

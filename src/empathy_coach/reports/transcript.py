@@ -14,7 +14,7 @@ from typing import Sequence
 
 import msgspec
 
-from empathy_coach.literal import visible_bidi
+from empathy_coach.literal import json_safe, visible_bidi
 from msgspec import Struct
 
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ScoreResult
@@ -67,7 +67,7 @@ def _summary_lines(summary: SessionSummary) -> list[tuple[str, str]]:
 
 def transcript_json(session: SessionRow, attempts: Sequence[AttemptRow]) -> str:
     doc = Transcript(session=session_summary(session, attempts), attempts=list(attempts))
-    return msgspec.json.format(msgspec.json.encode(doc), indent=2).decode() + "\n"
+    return json_safe(msgspec.json.format(msgspec.json.encode(doc), indent=2)).decode() + "\n"
 
 
 # -- Markdown ------------------------------------------------------------------------------------
