@@ -13,7 +13,6 @@ import contextlib
 import os
 import signal
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -91,6 +90,8 @@ def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) ->
             except OSError as exc:
                 raise WriteError(shown, _reason(exc)) from None
             return
+        import tempfile  # here, not at the top: every command imports this module at start-up
+
         folder = path.parent if str(path.parent) else Path(".")
         try:
             fd, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
