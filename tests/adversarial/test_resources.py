@@ -46,3 +46,17 @@ def test_a_long_list_is_written_line_by_line_without_a_table_layout(tmp_path):
     assert "┃" not in result.output and "│" not in result.output
     listed = {line.split()[0] for line in result.output.splitlines()[2:]}
     assert {f"s{s}" for s in range(MAX_TABLE_ROWS + 50)} <= listed
+
+
+def test_junit_failure_text_keeps_every_character_of_the_reply(tmp_path):
+    from typer.testing import CliRunner
+
+    from empathy_coach.cli import app
+
+    reply = "[1] … now!!! ::: <<end>> You should stop."
+    answers = tmp_path / "a.jsonl"
+    answers.write_text(json.dumps({"id": "x", "client": "I am tired.", "reply": reply}) + "\n")
+    result = CliRunner().invoke(app, ["grade", str(answers), "-f", "junit"])
+    assert result.exit_code == 1
+    (failure,) = ET.fromstring(result.stdout).iter("failure")
+    assert "reply: " + reply in failure.text

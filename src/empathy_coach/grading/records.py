@@ -34,6 +34,10 @@ class Light(NamedTuple):
     error: str | None
     line: int
     student: str | None
+    excerpt: str = ""  # the start of the reply as written, for reports of answers that did not pass
+
+
+EXCERPT_CHARS = 501
 
 
 class Item(NamedTuple):
@@ -334,7 +338,10 @@ def grade_chunk(chunk: Chunk) -> ChunkResult:
             if item is None:
                 continue
             record = score_item(resolver, item, chunk.file)
-            out.append((encode(record), light(record)))
+            seen = light(record)
+            if not record.passed and item.reply:
+                seen = seen._replace(excerpt=item.reply[:EXCERPT_CHARS])
+            out.append((encode(record), seen))
     except InputError as exc:  # a bank or rubric that cannot load: input error for the whole run
         return ChunkResult([], list(exc.problems))
     return ChunkResult(out, [])

@@ -185,7 +185,8 @@ class JunitWriter:
             if record.scenario:
                 lines.append(f"scenario {record.scenario}, turn {record.turn}")
             lines.append(f"score {_number(record.score)}, pass at {_number(record.pass_score)}; behaviour: {_label(record.behaviour)}")
-            lines.append("reply: " + reply_excerpt([a.text for a in record.acts]))
+            # the reply as written (the acts' texts leave out what lies between sentences)
+            lines.append("reply: " + reply_excerpt([light.excerpt] if light.excerpt else [a.text for a in record.acts]))
             missed = [r for r in record.rules if not r.passed]
             if missed:
                 lines.append("missed:")
