@@ -232,3 +232,13 @@ def test_json_and_jsonl_output_escape_bidi_and_c1_controls_and_keep_the_data(tmp
         decoded = json.loads(result.stdout) if fmt == "json" else json.loads(result.stdout.splitlines()[0])
         record = decoded["records"][0] if fmt == "json" else decoded
         assert record["id"] == "x\u202e"
+
+
+def test_score_says_when_only_part_of_a_long_reply_was_scored():
+    result = _invoke(["score", "--client", "I am tired.", "You sound tired. " * 600])
+    assert "only the first 5,000 were scored" in result.output
+
+
+def test_score_reads_standard_input_with_a_bound_and_says_so():
+    result = _invoke(["score", "--client", "I am tired.", "-"], input="You sound tired. " * 3000)
+    assert "only the first 20,000 were read" in result.output
