@@ -70,8 +70,10 @@ def atomic_output(target: str | os.PathLike[str], *, mode: int | None = None) ->
     Raises WriteError (an OSError) when the file cannot be written; the old file is untouched
     and no temporary file is left behind.
     """
-    path = Path(target)
     shown = os.fspath(target)
+    path = Path(target)
+    if path.is_symlink():  # replace the file the link points at, and keep the link
+        path = Path(os.path.realpath(path))
     with _file_size_signal_ignored():
         if not _regular_or_missing(path):
             try:

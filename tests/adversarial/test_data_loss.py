@@ -345,3 +345,12 @@ def test_a_read_only_home_still_shows_progress_history_and_export(tmp_path):
             assert proc.stdout
     finally:
         subprocess.run(["umount", "-l", str(home)], capture_output=True)
+
+
+def test_writing_through_a_symlink_keeps_the_link(tmp_path):
+    real = tmp_path / "real.yaml"
+    real.write_text("old")
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    atomic_write(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
