@@ -354,3 +354,22 @@ def test_writing_through_a_symlink_keeps_the_link(tmp_path):
     link.symlink_to(real)
     atomic_write(link, "new")
     assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_a_journal_left_by_a_drill_killed_while_storing_it_is_taken_over(home):
+    from empathy_coach import score_reply
+    from empathy_coach.practice.unsaved import UnsavedReply
+    from empathy_coach.store import open_store
+    from empathy_coach.store.journal import replay
+
+    entry = UnsavedReply(session_id=None, scenario_id="a", turn_id="t1", skill="reflect_feeling", tags=[], client="c",
+                         reply="You sound worn out.", result=score_reply("You sound worn out.", client="I am tired."))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = home / f"unsaved-replies-1-2.replaying-{int(dead.stdout)}.jsonl"
+    import msgspec
+
+    orphan.write_bytes(msgspec.json.encode(entry) + b"\n")
+    with open_store() as store:
+        assert replay(store, home) == (1, 0)
+        assert [a.reply for a in store.attempts()] == ["You sound worn out."]
+    assert not list(home.glob("unsaved-replies*"))

@@ -20,8 +20,23 @@ from empathy_coach.paths import JOURNAL_GLOB  # noqa: F401  (re-exported)
 _DECODER = msgspec.json.Decoder(UnsavedReply)
 
 
+_OWN: dict[Path, Path] = {}
+
+
 def journal_path(folder: Path, pid: int | None = None) -> Path:
-    return folder / f"unsaved-replies-{pid if pid is not None else os.getpid()}.jsonl"
+    """This process's journal in `folder` (or, with `pid`, a name as another process would use).
+
+    The name carries the process id and its start time, so a later process that happens to get
+    the same id never takes over (and rewrites) a journal it did not write.
+    """
+    if pid is not None:
+        return folder / f"unsaved-replies-{pid}.jsonl"
+    own = _OWN.get(folder)
+    if own is None:
+        import time
+
+        own = _OWN[folder] = folder / f"unsaved-replies-{os.getpid()}-{time.time_ns()}.jsonl"
+    return own
 
 
 class Journal:
@@ -69,6 +84,36 @@ def _record(store, entry: UnsavedReply, session_id: int) -> None:
                          hints_used=entry.hints_used)
 
 
+_CLAIM = ".replaying-"
+
+
+def _claimed_as(file: Path, pid: int) -> Path:
+    """The name a journal has while process `pid` stores it (still matching JOURNAL_GLOB, so a
+    drill killed while storing leaves it for the next one)."""
+    return file.with_name(f"{file.stem}{_CLAIM}{pid}.jsonl")
+
+
+def _replaying_owner(file: Path) -> int | None:
+    if _CLAIM not in file.name:
+        return None
+    try:
+        return int(file.stem.rsplit(_CLAIM, 1)[1])
+    except ValueError:
+        return None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def replay(store, folder: Path) -> tuple[int, int]:
     """Store the replies left in journals by earlier drills: (stored, still unsaved).
 
@@ -81,10 +126,19 @@ def replay(store, folder: Path) -> tuple[int, int]:
     except OSError:
         return 0, 0
     for file in files:
-        claimed = journal_path(folder)
-        if file == claimed:
+        if file == journal_path(folder):
             continue  # this process's own journal
-        claim = file.with_name(f"{file.name}.replaying-{os.getpid()}")
+        owner = _replaying_owner(file)
+        if owner is not None:
+            if _alive(owner):
+                continue  # another drill is storing it right now
+            orphan = file  # its drill died while storing it: take it over under its first name
+            file = file.with_name(file.name.split(_CLAIM)[0] + ".jsonl")
+            try:
+                os.replace(orphan, file)
+            except OSError:
+                continue
+        claim = _claimed_as(file, os.getpid())
         try:
             os.rename(file, claim)
             raw_lines = claim.read_bytes().splitlines()
