@@ -373,3 +373,32 @@ def test_a_journal_left_by_a_drill_killed_while_storing_it_is_taken_over(home):
         assert replay(store, home) == (1, 0)
         assert [a.reply for a in store.attempts()] == ["You sound worn out."]
     assert not list(home.glob("unsaved-replies*"))
+
+
+def test_a_drill_killed_at_random_points_has_stored_every_score_it_showed(tmp_path, home):
+    """kill -9 while replies stream in: every "Score:" line on screen is a row in the database."""
+    from empathy_coach.store import open_store
+
+    rng = random.Random(7)
+    shown_total = 0
+    for run in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "empathy_coach", "drill", "--plain", "change-rugby-club-pints"],
+                                env=env_for(home), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            for k in range(40):
+                proc.stdin.write(f"It sounds like you feel stuck, reply {run}-{k}.\n".encode())
+            proc.stdin.flush()
+        except BrokenPipeError:
+            pass
+        seen = b""
+        while b"Score: " not in seen:  # the drill is running: now kill it at a random point
+            line = proc.stdout.readline()
+            if not line:
+                break
+            seen += line
+        time.sleep(rng.uniform(0.0, 0.6))
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate()
+        shown_total += (seen + out).count(b"Score: ")
+    with open_store() as store:
+        assert len(store.attempts()) >= shown_total > 0
