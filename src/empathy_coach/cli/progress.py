@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -117,7 +118,7 @@ def export_command(
         from empathy_coach.paths import database_files
 
         for kept in database_files():
-            if same_file(output, kept) or Path(output).resolve() == kept.resolve():
+            if same_file(output, kept) or os.path.realpath(output) == os.path.realpath(kept):
                 raise UsageError(f"export: --output {writable(str(output))}: is the progress database (or a file kept beside it); write the transcript elsewhere")
     store = _open()
     if store is None:

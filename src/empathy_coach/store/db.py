@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -159,7 +160,7 @@ class ProgressStore:
     def _open_read_only(self) -> sqlite3.Connection:
         """A connection that never writes. A database that needs an upgrade or repair is opened the
         usual way instead (which needs a writable folder)."""
-        uri = self.path.resolve().as_uri()
+        uri = Path(os.path.realpath(self.path)).as_uri()
         for mode in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: a WAL file in a read-only folder
             try:
                 conn = sqlite3.connect(uri + mode, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
