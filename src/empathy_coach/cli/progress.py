@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from empathy_coach.cli.common import ListFormat, UsageError, console, guarded, write_json
+from empathy_coach.literal import writable
 
 if TYPE_CHECKING:
     from empathy_coach.store import ProgressStore
@@ -34,7 +36,7 @@ def _open() -> ProgressStore | None:
 
     if not default_path().exists():
         return None
-    store = open_store()
+    store = open_store(read_only=True)
     if store.notice:
         print(f"empathy-coach: {store.notice}", file=sys.stderr)
     return store
@@ -126,6 +128,13 @@ def export_command(
     """A session's transcript: the client's words, each reply, its score, behaviour, rules and tips."""
     from empathy_coach.reports.transcript import RENDERERS
 
+    if output is not None:
+        from empathy_coach.atomic import same_file
+        from empathy_coach.paths import database_files
+
+        for kept in database_files():
+            if same_file(output, kept) or os.path.realpath(output) == os.path.realpath(kept):
+                raise UsageError(f"export: --output {writable(str(output))}: is the progress database (or a file kept beside it); write the transcript elsewhere")
     store = _open()
     if store is None:
         raise UsageError("export: no practice sessions yet; start one with: empathy-coach drill")
@@ -148,8 +157,10 @@ def export_command(
     if output is None:
         sys.stdout.write(text)
         return
+    from empathy_coach.atomic import WriteError, atomic_write
+
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"export: cannot write {output}: {exc.strerror or exc}") from None
+        atomic_write(output, text)
+    except WriteError as exc:
+        raise UsageError(f"export: {exc}") from None
     print(f"Wrote session {row.id} to {output}", file=sys.stderr)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from empathy_coach.reports.literal import printable  # noqa: F401  (re-exported: reports use it from here)
+from empathy_coach.literal import printable  # noqa: F401  (re-exported: reports use it from here)
 from empathy_coach.scoring.result import ScoreResult
 
 if TYPE_CHECKING:

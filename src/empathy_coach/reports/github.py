@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from empathy_coach.reports.literal import printable
+from empathy_coach.literal import printable
 
 _LEVELS = {"error": "error", "warning": "warning", "suggestion": "notice", "notice": "notice"}
 

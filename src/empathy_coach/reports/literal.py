@@ -1,34 +1,3 @@
-"""User text made safe to print and to store: cheap to import, so every layer can use it."""
+"""Kept for imports from reports: the literal-text functions live at the bottom layer (empathy_coach.literal)."""
 
-from __future__ import annotations
-
-
-def printable(text: str) -> str:
-    """User text with control characters made visible, so nothing typed can drive the terminal."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in "\n\t":
-            out.append(char)
-        elif code < 32 or code == 127 or 0x80 <= code < 0xA0:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def writable(text: str) -> str:
-    """Text that any file, database or JSON can hold.
-
-    Python keeps bytes that were not UTF-8 (in argv, stdin or a file name) as lone surrogates;
-    they become U+FFFD, and the rest of the text is kept.
-    """
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        pass
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:  # a surrogate that did not come from an undecodable byte
-        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+from empathy_coach.literal import BIDI_CONTROLS, printable, visible_bidi, writable  # noqa: F401

@@ -12,6 +12,8 @@ import re
 from typing import Sequence
 
 import msgspec
+
+from empathy_coach.literal import json_safe, visible_bidi
 from msgspec import Struct
 
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ScoreResult
@@ -64,7 +66,7 @@ def _summary_lines(summary: SessionSummary) -> list[tuple[str, str]]:
 
 def transcript_json(session: SessionRow, attempts: Sequence[AttemptRow]) -> str:
     doc = Transcript(session=session_summary(session, attempts), attempts=list(attempts))
-    return msgspec.json.format(msgspec.json.encode(doc), indent=2).decode() + "\n"
+    return json_safe(msgspec.json.format(msgspec.json.encode(doc), indent=2)).decode() + "\n"
 
 
 # -- Markdown ------------------------------------------------------------------------------------
@@ -79,14 +81,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def md_inline(text: str) -> str:
     """One line of Markdown that shows `text` literally (newlines become spaces)."""
-    text = _CONTROL.sub(" ", text).replace("\r", " ").replace("\n", " ")
+    text = visible_bidi(_CONTROL.sub(" ", text).replace("\r", " ").replace("\n", " "))
     return _MD_INLINE.sub(r"\\\1", text)
 
 
 def md_quote(text: str) -> str:
     """`text` as a Markdown blockquote, every line literal: no heading, list, rule or code block."""
     lines = []
-    for raw in _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
+    for raw in visible_bidi(_CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))).split("\n"):
         line = _MD_INLINE.sub(r"\\\1", raw.strip())
         line = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), line, count=1)
         lines.append(f"> {line}".rstrip())
