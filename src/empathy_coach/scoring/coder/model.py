@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from empathy_coach.scoring.coder.features import FEATURE_BY_ID, Hit, context_features, lexical_features, named_features
+from empathy_coach.banks.models import BEHAVIOUR_CODES
+from empathy_coach.scoring.coder.features import (
+    FEATURE_BY_ID,
+    Hit,
+    context_features,
+    lexical_features,
+    named_features,
+)
 from empathy_coach.scoring.coder.segment import Segment, segments
 from empathy_coach.scoring.lexicon import PhraseSet
 from empathy_coach.scoring.text import Analysis
 
-CODES = (
-    "complex_reflection",
-    "simple_reflection",
-    "open_question",
-    "closed_question",
-    "giving_information",
-    "persuade",
-    "persuade_with_permission",
-    "affirm",
-    "seek_collaboration",
-    "emphasize_autonomy",
-    "confront",
-    "other",
-)
+# The twelve codes, in the order of a coder file's rows: the bank models' one list.
+CODES = BEHAVIOUR_CODES
 REFLECTIONS = frozenset({"complex_reflection", "simple_reflection"})
 QUESTIONS = frozenset({"open_question", "closed_question"})
 FORMAT = "empathy-coach-coder"
