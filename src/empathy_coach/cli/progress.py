@@ -153,7 +153,8 @@ def export_command(
             row = store.session(session_id)
             if row is None:
                 raise UsageError(f"export: no session {session_id} (see: empathy-coach history)")
-        text = RENDERERS[fmt.value](row, store.attempts(row.id))
+        attempts = store.attempts(row.id)
+        text = RENDERERS[fmt.value](row, attempts, _transcript_context(store, row.id, attempts))
     if output is None:
         sys.stdout.write(text)
         return
@@ -164,3 +165,21 @@ def export_command(
     except WriteError as exc:
         raise UsageError(f"export: {exc}") from None
     print(f"Wrote session {row.id} to {output}", file=sys.stderr)
+
+
+def _transcript_context(store, session_id: int, attempts):
+    """Scenario titles (from the banks that can be found) and the session's skipped turns."""
+    from empathy_coach.reports.transcript import TranscriptContext
+
+    skipped = store.skipped(session_id)
+    titles: dict[str, str] = {}
+    wanted = {a.scenario_id for a in attempts} | {s.scenario_id for s in skipped}
+    if wanted:
+        try:
+            from empathy_coach.cli.common import catalog
+
+            cat = catalog(None, strict=False)
+            titles = {r.scenario.id: r.scenario.title for r in cat.scenarios() if r.scenario.id in wanted}
+        except Exception:  # a broken bank must not stop an export: ids stand in for titles
+            titles = {}
+    return TranscriptContext(titles=titles, skipped=skipped)
