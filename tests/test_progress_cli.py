@@ -295,3 +295,27 @@ def test_huge_session_ids_and_limits_are_usage_errors():
         result = runner.invoke(app, args)
         assert result.exit_code == 2, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_exports_read_back_titles_retries_skips_and_flags(isolated_home, good, bad):
+    # Issue 14: an export names the scenario, labels retries, shows skipped turns and the student's flags.
+    from empathy_coach.cli.common import catalog
+
+    ref = catalog(None).scenarios()[0]
+    sid, title = ref.scenario.id, ref.scenario.title
+    turn = ref.scenario.turns[0].id
+    with open_store() as store:
+        session = store.start_session(banks=[ref.bank.id])
+        first = store.record_attempt(session, scenario_id=sid, turn_id=turn, skill="reflect_feeling", tags=[], client=CLIENT, reply="You should sleep.", result=bad)
+        store.record_attempt(session, scenario_id=sid, turn_id=turn, skill="reflect_feeling", tags=[], client=CLIENT, reply="You sound worn out.", result=good)
+        store.flag_attempt(first, "advice <b>was</b> asked for")
+        store.record_skip(session, scenario_id=sid, turn_id="t9-later")
+        store.finish_session(session)
+    md = invoke("export", "last", "--format", "md").stdout
+    assert f"{title} ({sid}) / {turn}" in md and "retry 1" in md
+    assert "**Disputed:** flagged by the student: advice" in md and "## Skipped" in md and "t9-later" in md
+    html = invoke("export", "last", "--format", "html").stdout
+    assert "retry 1" in html and "Disputed:" in html and "advice &lt;b&gt;was&lt;/b&gt; asked for" in html
+    assert "<h2>Skipped</h2>" in html and "t9-later" in html
+    data = json.loads(invoke("export", "last", "--format", "json").stdout)
+    assert data["skipped"][0]["turn_id"] == "t9-later" and data["attempts"][0]["flag"].startswith("advice")

@@ -25,8 +25,28 @@ CONTENT_FOLDERS = ("banks", "rubrics", "lexicons")
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+def walk_files(folder: Path, suffixes: tuple[str, ...], unreadable: list[str] | None = None, *, hidden: bool = True) -> list[Path]:
+    """Files under `folder` whose suffix is one of `suffixes`, sorted. Folders that cannot be read
+    are added to `unreadable` (when given) instead of being skipped silently."""
+    found: list[Path] = []
+
+    def failed(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(f"{exc.filename}: {exc.strerror or exc}")
+
+    for top, dirs, files in os.walk(folder, onerror=failed):
+        if not hidden:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if hidden or not name.startswith("."):
+                path = Path(top) / name
+                if path.suffix in suffixes and path.is_file():
+                    found.append(path)
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def yaml_files(folder: Path, unreadable: list[str] | None = None) -> list[Path]:
+    return walk_files(folder, YAML_SUFFIXES, unreadable)
 
 
 def content_files(root: Path) -> list[tuple[str, Path]]:
@@ -41,6 +61,20 @@ def user_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+DATABASE_NAME = "progress.sqlite3"
+JOURNAL_GLOB = "unsaved-replies*.jsonl"  # replies whose save failed, kept until the database takes them
+
+
+def database_files() -> list[Path]:
+    """The progress database and the files SQLite and the drill keep beside it: never an output."""
+    base = user_home() / DATABASE_NAME
+    try:
+        journals = sorted(user_home().glob(JOURNAL_GLOB))
+    except OSError:
+        journals = []
+    return [base, Path(f"{base}-wal"), Path(f"{base}-shm"), Path(f"{base}-journal"), *journals]
 
 
 def cache_home() -> Path:
@@ -73,13 +107,14 @@ def content_key(*parts: bytes) -> str:
 def write_cache(target: Path, data: bytes, stale: str) -> None:
     """Atomically write a cache file and delete the older ones matching the `stale` glob.
 
-    A read-only or full cache folder only costs speed, so failures are ignored.
+    A read-only or full cache folder only costs speed, so failures are ignored (and leave no
+    temporary file behind: see `atomic`).
     """
+    from empathy_coach.atomic import atomic_write
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        atomic_write(target, data)
         for old in target.parent.glob(stale):
             if old != target:
                 old.unlink(missing_ok=True)

@@ -66,7 +66,10 @@ class Catalog:
 
     def add_path(self, path: Path, source: str) -> None:
         if path.is_dir():
-            files = yaml_files(path)
+            unreadable: list[str] = []
+            files = yaml_files(path, unreadable)
+            for told in unreadable:
+                self.problems.append(Problem(str(path), 0, 0, f"a folder could not be read and was skipped ({told})", "unreadable", "warning"))
             if not files:
                 self.problems.append(Problem(str(path), 0, 0, "expected a folder with .yaml files, found none", "no-banks"))
             for file in files:
@@ -77,7 +80,7 @@ class Catalog:
             self.problems.append(Problem(str(path), 0, 0, "no such file or folder", "missing"))
 
     def add_file(self, path: Path, source: str, kind: str | None = None) -> Loaded | None:
-        resolved = path.resolve()
+        resolved = Path(os.path.realpath(path))  # never raises, even on a symlink loop
         if resolved in self.loaded_paths:
             return None
         self.loaded_paths.add(resolved)
@@ -187,7 +190,7 @@ class Catalog:
             base = Path(relative_to.path).parent if relative_to else Path.cwd()
             path = (base / ref) if not Path(ref).is_absolute() else Path(ref)
             for loaded in self.rubrics.values():
-                if Path(loaded.path).resolve() == path.resolve():
+                if os.path.realpath(loaded.path) == os.path.realpath(path):
                     return loaded
             doc = load_document(path)
             loaded = load_parsed(doc, "rubric", relative_to.source if relative_to else "explicit")

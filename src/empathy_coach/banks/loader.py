@@ -12,9 +12,10 @@ from msgspec import Struct
 from empathy_coach.banks import models as m
 from empathy_coach.banks.validate import convert
 from empathy_coach.banks.yamlsource import Document, PathItem, load_document, parse
-from empathy_coach.problems import InputError, Problem
+from empathy_coach.problems import InputError, Problem, capped, has_room, overflow
 
 T = TypeVar("T", bound=Struct)
+MAX_HINT_CHOICES = 500  # "did you mean" compares with every id: past this many, no hint
 
 
 @dataclass
@@ -73,7 +74,7 @@ def load_parsed(doc: Document, kind: str, source: str = "explicit") -> Loaded:
         checker(doc, value, problems)
     errors = [p for p in problems if p.level == "error"]
     if errors:
-        raise InputError(sorted(problems))
+        raise InputError(capped(sorted(p for p in problems if p.message) + [p for p in problems if not p.message]))
     return Loaded(value, doc, source, [p for p in problems if p.level != "error"])
 
 
@@ -156,31 +157,44 @@ def _check_turns(doc: Document, scenario: m.Scenario, where: tuple, problems: li
     ids: dict[str, int] = {}
     for t_index, turn in enumerate(scenario.turns):
         if turn.id in ids:
-            problems.append(doc.problem(where + ("turns", t_index, "id"), f"turn id '{turn.id}' is used twice in scenario '{scenario.id}'", "duplicate-id"))
+            problems.append(doc.problem(where + ("turns", t_index, "id"), f"turn id '{turn.id}' is used twice in scenario '{scenario.id}'", "duplicate-id")
+                            if has_room(problems) else overflow(doc.path, "duplicate-id"))
         ids.setdefault(turn.id, t_index)
     for t_index, turn in enumerate(scenario.turns):
         here = where + ("turns", t_index)
         for b_index, branch in enumerate(turn.branches()):
             if branch.goto != m.END and branch.goto not in ids:
+                if not has_room(problems):
+                    problems.append(overflow(doc.path, "branching"))
+                    continue
                 place = here + ("next",) + ((b_index, "goto") if isinstance(turn.next, list) else ())
-                hint = _close(branch.goto, list(ids) + [m.END])
+                hint = _close(branch.goto, list(ids) + [m.END]) if len(ids) <= MAX_HINT_CHOICES else ""
                 problems.append(doc.problem(place, f"expected a turn id of scenario '{scenario.id}' or 'end', found '{branch.goto}'{hint}", "branching"))
-        if turn.skill == "double_sided_reflection" and len(turn.sides) != 2:
+        if turn.skill == "double_sided_reflection" and len(turn.sides) != 2 and has_room(problems):
             problems.append(doc.problem(here, f"a double-sided turn should name its two sides in 'sides', found {len(turn.sides)}", "sides", level="warning"))
         for e_index, example in enumerate(turn.examples):
             if example.min_score is not None and example.max_score is not None and example.min_score > example.max_score:
-                problems.append(doc.problem(here + ("examples", e_index), f"min_score {example.min_score:g} is above max_score {example.max_score:g}",
-                                            "example"))
+                problems.append(doc.problem(here + ("examples", e_index), f"min_score {example.min_score:g} is above max_score "
+                                                                          f"{example.max_score:g}", "example")
+                                if has_room(problems) else overflow(doc.path, "example"))
     if any(p.code == "branching" and p.level == "error" for p in problems):
         return
     successors = turn_successors(scenario)
     reachable = _reach(scenario.turns[0].id, successors)
+    # One walk backwards from the end finds every turn that can still finish: linear in the turns.
+    predecessors: dict[str, list[str]] = {}
+    for source, targets in successors.items():
+        for target in targets:
+            predecessors.setdefault(target, []).append(source)
+    can_end = _reach(m.END, predecessors)
     for t_index, turn in enumerate(scenario.turns):
         if turn.id not in reachable:
-            problems.append(doc.problem(where + ("turns", t_index, "id"), f"turn '{turn.id}' can never be reached from the first turn", "unreachable"))
+            problems.append(doc.problem(where + ("turns", t_index, "id"), f"turn '{turn.id}' can never be reached from the first turn", "unreachable")
+                            if has_room(problems) else overflow(doc.path, "unreachable"))
     for t_index, turn in enumerate(scenario.turns):
-        if turn.id in reachable and m.END not in _reach(turn.id, successors):
-            problems.append(doc.problem(where + ("turns", t_index, "next"), f"turn '{turn.id}' is in a cycle with no way to the end", "cycle"))
+        if turn.id in reachable and turn.id not in can_end:
+            problems.append(doc.problem(where + ("turns", t_index, "next"), f"turn '{turn.id}' is in a cycle with no way to the end", "cycle")
+                            if has_room(problems) else overflow(doc.path, "cycle"))
 
 
 def turn_successors(scenario: m.Scenario) -> dict[str, list[str]]:

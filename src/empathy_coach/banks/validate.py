@@ -16,7 +16,7 @@ import msgspec
 from msgspec import Struct
 
 from empathy_coach.banks.yamlsource import Document, PathItem
-from empathy_coach.problems import InputError, Problem
+from empathy_coach.problems import InputError, Problem, capped, has_room, overflow
 
 T = TypeVar("T", bound=Struct)
 
@@ -44,7 +44,7 @@ def convert(doc: Document, cls: type[T]) -> T:
             msgspec.convert(doc.data, cls, strict=False)
         except msgspec.ValidationError as exc:
             problems.append(_from_msgspec(doc, (), cls, str(exc)))
-    raise InputError(problems)
+    raise InputError(capped(problems))
 
 
 def _strip(tp: Any) -> Any:
@@ -84,7 +84,13 @@ def _check(doc: Document, data: Any, tp: Any, where: tuple[PathItem, ...], probl
                 if "length" in str(exc) and "[" not in str(exc).rsplit("at `$", 1)[-1]:
                     problems.append(_from_msgspec(doc, where, tp, str(exc)))
             for index, item in enumerate(data):
-                _check(doc, item, item_type, where + (index,), problems)
+                if has_room(problems):
+                    _check(doc, item, item_type, where + (index,), problems)
+                else:
+                    try:
+                        msgspec.convert(item, item_type, strict=False)
+                    except msgspec.ValidationError:
+                        problems.append(overflow(doc.path))
             return
     try:
         msgspec.convert(data, tp, strict=False)
@@ -121,6 +127,9 @@ def _check_struct(doc: Document, data: Any, cls: type[Struct], where: tuple[Path
     for key, value in data.items():
         spec = fields.get(key)
         if spec is None:
+            if not has_room(problems):
+                problems.append(overflow(doc.path, "unknown-field"))
+                continue
             hint = _did_you_mean(key, list(fields))
             problems.append(doc.problem(where + (key,), f"unknown field '{key}' in {_type_name(cls)}{hint}", "unknown-field", key=True))
             continue

@@ -7,14 +7,14 @@ stay strings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from empathy_coach.problems import InputError, Problem
+from empathy_coach.problems import InputError, Problem, capped, has_room, overflow
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_ALIAS_EXPANSIONS = 100
@@ -47,9 +47,14 @@ class Document:
     path: str
     data: Any
     root: Node | None
+    _index: dict[int, dict[str, tuple[Node, Node]]] = field(default_factory=dict, repr=False, compare=False)
 
     def locate(self, where: tuple[PathItem, ...], key: bool = False) -> tuple[int, int]:
-        """1-based line and column of the deepest existing node along `where`."""
+        """1-based line and column of the deepest existing node along `where`.
+
+        Each mapping is indexed once, on first use, so locating every problem of a file with
+        many keys stays linear in its size.
+        """
         node = self.root
         if node is None:
             return (1, 1)
@@ -57,11 +62,10 @@ class Document:
         for step in where:
             child = None
             if isinstance(node, MappingNode) and isinstance(step, str):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, ScalarNode) and key_node.value == step:
-                        child = value_node
-                        mark = key_node.start_mark
-                        break
+                found = self._keys(node).get(step)
+                if found is not None:
+                    key_node, child = found
+                    mark = key_node.start_mark
             elif isinstance(node, SequenceNode) and isinstance(step, int):
                 if 0 <= step < len(node.value):
                     child = node.value[step]
@@ -71,6 +75,16 @@ class Document:
             if not key or step != where[-1]:
                 mark = node.start_mark
         return (mark.line + 1, mark.column + 1)
+
+    def _keys(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        index = self._index.get(id(node))
+        if index is None:
+            index = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode):
+                    index.setdefault(key_node.value, (key_node, value_node))
+            self._index[id(node)] = index
+        return index
 
     def problem(self, where: tuple[PathItem, ...], message: str, code: str = "schema", *, key: bool = False, level: str = "error") -> Problem:
         line, column = self.locate(where, key=key)
@@ -185,13 +199,18 @@ def parse(text: str, name: str) -> Document:
     except RecursionError:
         raise InputError.single(name, "expected data nested at most a few hundred levels deep, found deeper nesting", "too-deep", 1, 1) from None
     if builder.problems:
-        raise InputError(builder.problems)
+        raise InputError(capped(builder.problems))
     return Document(name, data, root)
 
 
 def load_document(path: Path, display: str | None = None) -> Document:
     name = display or str(path)
     return parse(read_text(path, name), name)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).split(":")[0].strip()
+    return text[:120]
 
 
 class _Builder:
@@ -214,7 +233,10 @@ class _Builder:
             builder = _SCALAR_BUILDERS.get(tag)
             if builder is None:
                 raise self.fail(node, f"expected plain YAML data, found the tag '{tag}' (tags that construct objects are refused)", "unsafe-tag")
-            return builder(node)
+            try:
+                return builder(node)
+            except ValueError as exc:  # an integer of more than 4,300 digits, say
+                raise self.fail(node, f"expected a number Python can read, found {len(node.value):,} characters that cannot be one ({_first_line(exc)})", "number") from None
         ident = id(node)
         if ident in self.seen:
             if ident in self.active:
@@ -239,7 +261,10 @@ class _Builder:
                     raise self.fail(key_node, "expected a plain key, found a list or mapping used as a key", "schema")
                 key = key_node.value
                 if key in result:
-                    self.problems.extend(self.fail(key_node, f"expected unique keys, found '{key}' twice in one mapping", "duplicate-key").problems)
+                    if has_room(self.problems):
+                        self.problems.extend(self.fail(key_node, f"expected unique keys, found '{key}' twice in one mapping", "duplicate-key").problems)
+                    else:
+                        self.problems.append(overflow(self.name, "duplicate-key"))
                     continue
                 result[key] = self.build(value_node)
             return result

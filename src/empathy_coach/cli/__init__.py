@@ -74,7 +74,22 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
+    import signal
     import sys
 
+    common.install_stdout()
+
+    def terminated(signum, frame):  # SIGTERM: leave like Ctrl-C, cleaning up (temporary files, workers)
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
     module = command_module(sys.argv[1:])
-    build_app((module,) if module else None)()
+    try:
+        build_app((module,) if module else None)()
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    except common.WriteError as exc:
+        common._tell_write_error(exc)
+        code = common.EXIT_INPUT
+    sys.exit(common.finish_stdout(code))

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, guarded, write_json
+from empathy_coach.literal import printable
 
 
 class CheckFormat(StrEnum):
@@ -43,7 +44,7 @@ def check_command(
         print(report.summary(), file=sys.stderr)
     else:
         for problem in report.problems:
-            print(problem.as_line())
+            print(printable(problem.as_line()))
         print(report.summary())
     if report.input_error:
         raise typer.Exit(EXIT_INPUT)

@@ -6,6 +6,7 @@ Heavy imports (rich, msgspec, yaml) happen inside functions so that `--help` sta
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
+from empathy_coach.atomic import WriteError
+from empathy_coach.literal import printable
 from empathy_coach.problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -63,7 +66,7 @@ def console(stderr: bool = False) -> Console:
 
 def report_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        print(f"empathy-coach: {problem.location()}: {problem.message}", file=sys.stderr)
+        print(f"empathy-coach: {printable(problem.location())}: {printable(problem.message)}", file=sys.stderr)
 
 
 def guarded(func: F) -> F:
@@ -77,7 +80,10 @@ def guarded(func: F) -> F:
             report_problems(exc.problems)
             raise typer.Exit(EXIT_INPUT) from None
         except UsageError as exc:
-            print(f"empathy-coach: {exc}", file=sys.stderr)
+            print(f"empathy-coach: {printable(str(exc))}", file=sys.stderr)
+            raise typer.Exit(EXIT_INPUT) from None
+        except WriteError as exc:
+            _tell_write_error(exc)
             raise typer.Exit(EXIT_INPUT) from None
         except BrokenPipeError:
             raise typer.Exit(EXIT_OK) from None
@@ -100,7 +106,9 @@ class UsageError(Exception):
 def write_json(value: Any) -> None:
     import msgspec
 
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+    from empathy_coach.literal import json_safe
+
+    sys.stdout.write(json_safe(msgspec.json.format(msgspec.json.encode(value), indent=2)).decode() + "\n")
 
 
 def bank_paths(values: list | None, option: str = "--bank") -> list:
@@ -121,3 +129,99 @@ def catalog(paths: list | None = None, *, strict: bool = True):
     from empathy_coach.banks.catalog import Catalog
 
     return Catalog.discover([Path(p) for p in paths or []], strict=strict)
+
+
+# ---------------------------------------------------------------- standard output
+
+
+class _Stdout(io.RawIOBase):
+    """File descriptor 1 for the command line's sys.stdout.
+
+    A reader that went away (`| head`) is not an error: the rest of the output is dropped and
+    the command goes on to its verdict, which stays the exit code. Any other write error (a full
+    disk, /dev/full) raises WriteError: one line on stderr and exit 2.
+    """
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+        self.gone = False
+        self.error: WriteError | None = None
+        self.told = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self.fd)
+
+    def write(self, data) -> int:
+        size = len(memoryview(data))
+        if self.gone:
+            return size
+        try:
+            return os.write(self.fd, data)
+        except BrokenPipeError:
+            self.gone = True
+            return size
+        except OSError as exc:
+            self.gone = True  # told once; what is still buffered is dropped at exit
+            self.error = WriteError("standard output", exc.strerror or str(exc))
+            raise self.error from None
+
+
+def install_stdout() -> None:
+    """Make sys.stdout keep the verdict on a closed pipe, report write errors in one line, and
+    never fail on characters its encoding lacks (they are replaced)."""
+    old = sys.stdout
+    try:
+        fd = old.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real stream (embedding): leave it
+    encoding = getattr(old, "encoding", None) or "utf-8"
+    try:
+        old.flush()
+    except (OSError, ValueError):
+        pass
+    raw = _Stdout(fd)
+    buffered = io.BufferedWriter(raw)
+    sys.stdout = io.TextIOWrapper(buffered, encoding=encoding, errors="replace", line_buffering=raw.isatty(), write_through=False)
+    try:
+        sys.stderr.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        pass
+
+
+def _tell_write_error(exc: WriteError) -> None:
+    raw = _raw_stdout()
+    if raw is not None and exc is raw.error:
+        if raw.told:
+            return
+        raw.told = True
+    print(f"empathy-coach: {printable(str(exc))}", file=sys.stderr)
+
+
+def _raw_stdout() -> _Stdout | None:
+    raw = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    return raw if isinstance(raw, _Stdout) else None
+
+
+def finish_stdout(code: int | str | None) -> int:
+    """Flush standard output at the end of a run: a write error, at any time, is exit 2 and one line."""
+    if isinstance(code, str):  # sys.exit("message")
+        print(code, file=sys.stderr)
+        code = EXIT_INPUT
+    try:
+        sys.stdout.flush()
+    except WriteError:
+        pass
+    except (OSError, ValueError):
+        pass
+    raw = _raw_stdout()
+    if raw is not None and raw.error is not None:
+        _tell_write_error(raw.error)
+        return EXIT_INPUT
+    return code if isinstance(code, int) else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -64,6 +65,21 @@ def banks_command(
     out.print(banks_table(rows, out.width))
 
 
+MAX_TABLE_ROWS = 300  # past this, rich's table layout costs seconds: aligned plain lines instead
+
+
+def _plain_rows(rows: list[dict]) -> None:
+    """One aligned line per scenario, written as it goes (linear in the rows, no table layout)."""
+    columns = ("id", "title", "bank", "difficulty", "turns", "tags")
+    cells = [[printable(str(row[c] if c != "tags" else ", ".join(row["tags"]))) for c in columns] for row in rows]
+    widths = [min(40, max([len(c)] + [len(line[i]) for line in cells])) for i, c in enumerate(columns)]
+    write = sys.stdout.write
+    write(f"{len(rows)} scenarios\n")
+    write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    for line in cells:
+        write("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+
+
 @guarded
 def list_command(
     tag: list[str] | None = typer.Option(None, "--tag", "-t", help="Only scenarios with this tag (repeatable: all must match)."),
@@ -100,6 +116,9 @@ def list_command(
         return
     if quiet:
         print("\n".join(printable(row["id"]) for row in rows))
+        return
+    if len(rows) > MAX_TABLE_ROWS:
+        _plain_rows(rows)
         return
     from empathy_coach.reports.listing import scenarios_table
 
@@ -246,18 +265,24 @@ def new_command(
     """Write a commented scenario skeleton that passes `check` once its TODOs are filled."""
     import re
 
+    from empathy_coach.atomic import WriteError
+
     if what != "scenario":
         raise UsageError(f"new: expected 'scenario', found '{what}'")
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", scenario_id):
         raise UsageError(f"new: expected an id of lower-case letters, digits, '-', '_' or '.', found '{scenario_id}'")
     try:
         _write_skeleton(bank or Path(f"{scenario_id}.yaml"), scenario_id)
+    except WriteError as exc:
+        raise UsageError(f"new: {exc}") from None
     except OSError as exc:
         raise UsageError(f"new: cannot write {exc.filename or bank}: {exc.strerror or exc}") from None
 
 
 def _write_skeleton(target: Path, scenario_id: str) -> None:
     import re
+
+    from empathy_coach.atomic import atomic_write
 
     scenario_text = SCENARIO_SKELETON.format(scenario_id=scenario_id)
     schema_file = target.parent / "bank.schema.json"
@@ -271,8 +296,8 @@ def _write_skeleton(target: Path, scenario_id: str) -> None:
 
         from empathy_coach.banks.models import json_schema
 
-        schema_file.write_bytes(msgspec.json.format(msgspec.json.encode(json_schema("bank")), indent=2) + b"\n")
-    target.write_text(text, encoding="utf-8")
+        atomic_write(schema_file, msgspec.json.format(msgspec.json.encode(json_schema("bank")), indent=2) + b"\n")
+    atomic_write(target, text)
     print(f"wrote {target}: fill in the TODOs, then run `empathy-coach check {target}`")
 
 

@@ -84,7 +84,7 @@ def drill_command(
             items = plan.todays_plan(candidates, store, count=count)
         interactive = sys.stdin.isatty()
         view = _view(plain or not (color_allowed() and interactive and sys.stdout.isatty()), interactive, verbose)
-        drill = Drill(items, scorer=warm.scorer, banks=sorted({i.ref.bank.id for i in items}), store=store)
+        drill = Drill(items, scorer=warm.scorer, banks=sorted({i.ref.bank.id for i in items}), store=store, journal=_journal())
 
         def after_first_line() -> None:
             # What the first line need not wait for: the store, and the scorer (built while the student reads).
@@ -104,9 +104,26 @@ def drill_command(
 
 
 def _open_store():
+    """The progress database, with the replies an earlier drill could not save stored now."""
+    from empathy_coach.paths import user_home
     from empathy_coach.practice.progress import open_store
+    from empathy_coach.store.journal import replay
 
-    return open_store()
+    store = open_store()
+    stored, left = replay(store, user_home())
+    if stored or left:
+        told = f"{stored} repl{'y' if stored == 1 else 'ies'} from an earlier session that could not be saved then {'is' if stored == 1 else 'are'} saved now"
+        if left:
+            told += f"; {left} still could not be saved and stay in the journal"
+        store.notice = f"{store.notice}; {told}" if store.notice else told
+    return store
+
+
+def _journal():
+    from empathy_coach.paths import user_home
+    from empathy_coach.store.journal import Journal, journal_path
+
+    return Journal(journal_path(user_home()))
 
 
 class _Warm:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from enum import StrEnum
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, UsageError, guarded
+from empathy_coach.literal import printable as literal
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -74,31 +76,32 @@ def grade_command(
     if output is not None:
         from empathy_coach.grading.sources import output_conflict
 
-        conflict = output_conflict(output, files, sources)
+        conflict = output_conflict(output, files, sources, _named_inputs(bank or []))
         if conflict:
             raise UsageError(conflict)
     progress = _Progress(sum(s.size for s in sources), any(s.file == STDIN_NAME for s in sources))
     options = GradeOptions([str(p) for p in bank or []], pass_score, min_pass_rate, strict, jobs)
     grader = Grader(options, progress if progress.enabled else None)
     grader.prepare(sources)  # bank errors now, before any output file is written
+    if output is not None and grader.resolver._catalog is not None:
+        conflict = output_conflict(output, files, sources, sorted(grader.resolver._catalog.loaded_paths))
+        if conflict:
+            raise UsageError(conflict)
 
-    sink, console, close = _open_output(output, fmt)
-    try:
+    with _open_output(output, fmt) as (sink, console):
         from empathy_coach.reports.grade_formats import make_writer, overall_sentence
 
         writer = make_writer(fmt.value, sink, console)
         try:
             for graded in grader.run(sources):
                 writer.record(graded)
-        except RecordError as exc:
+        except RecordError as exc:  # the old --output file is left as it was
             progress.close()
-            print(f"empathy-coach: {exc.problem.path}:{exc.problem.line}: {exc.problem.message} (--strict)", file=sys.stderr)
+            print(f"empathy-coach: {literal(exc.problem.path)}:{exc.problem.line}: {literal(exc.problem.message)} (--strict)", file=sys.stderr)
             raise typer.Exit(EXIT_INPUT) from None
         progress.close()
         summary = grader.summary()
         writer.finish(summary)
-    finally:
-        close()
     if fmt.machine:
         print(f"empathy-coach: {overall_sentence(summary)}", file=sys.stderr)
     raise typer.Exit(EXIT_OK if summary.all_met else EXIT_BELOW)
@@ -106,34 +109,51 @@ def grade_command(
 
 
 
+def _named_inputs(banks: list[Path]) -> list[Path]:
+    """Files the run reads besides the answers: the banks given, and the progress database."""
+    from empathy_coach.paths import database_files, yaml_files
+
+    named: list[Path] = []
+    for given in banks:
+        try:
+            named.extend(yaml_files(given) if given.is_dir() else [given])
+        except OSError:
+            named.append(given)
+    return named + database_files()
+
+
+@contextlib.contextmanager
 def _open_output(output: Path | None, fmt: GradeFormat):
-    """(binary sink, rich console for text, close function)."""
+    """(binary sink, rich console for text). A file is written atomically (see `atomic`): it
+    replaces the old one only when the report is complete."""
     from empathy_coach.cli.common import console as make_console
 
     if output is None or str(output) == "-":
         sys.stdout.flush()
         sink = sys.stdout.buffer
         con = make_console() if fmt is GradeFormat.table else None
-        return sink, con, lambda: (sink.flush(), sys.stdout.flush())
+        yield sink, con
+        sink.flush()
+        sys.stdout.flush()
+        return
+    from empathy_coach.atomic import WriteError, atomic_output
+
     try:
-        handle = open(output, "wb")
-    except OSError as exc:
-        raise UsageError(f"--output {output}: cannot write: {exc.strerror or exc}") from None
-    con = None
-    if fmt is GradeFormat.table:
-        import io
+        with atomic_output(output) as handle:
+            if fmt is not GradeFormat.table:
+                yield handle, None
+                return
+            import io
 
-        from rich.console import Console
+            from rich.console import Console
 
-        text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", write_through=True)
-        con = Console(file=text, no_color=True, color_system=None, width=120, highlight=False, emoji=False, markup=False)
-
-        def close() -> None:
+            text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", write_through=True)
+            con = Console(file=text, no_color=True, color_system=None, width=120, highlight=False, emoji=False, markup=False)
+            yield handle, con
             text.flush()
-            text.close()
-
-        return handle, con, close
-    return handle, con, handle.close
+            text.detach()
+    except WriteError as exc:
+        raise UsageError(f"--output {literal(str(output))}: {exc.reason}") from None
 
 
 class _Progress:

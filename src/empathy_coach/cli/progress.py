@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from empathy_coach.cli.common import ListFormat, UsageError, console, guarded, write_json
+from empathy_coach.literal import writable
 
 if TYPE_CHECKING:
     from empathy_coach.store import ProgressStore
@@ -34,7 +36,7 @@ def _open() -> ProgressStore | None:
 
     if not default_path().exists():
         return None
-    store = open_store()
+    store = open_store(read_only=True)
     if store.notice:
         print(f"empathy-coach: {store.notice}", file=sys.stderr)
     return store
@@ -126,6 +128,13 @@ def export_command(
     """A session's transcript: the client's words, each reply, its score, behaviour, rules and tips."""
     from empathy_coach.reports.transcript import RENDERERS
 
+    if output is not None:
+        from empathy_coach.atomic import same_file
+        from empathy_coach.paths import database_files
+
+        for kept in database_files():
+            if same_file(output, kept) or os.path.realpath(output) == os.path.realpath(kept):
+                raise UsageError(f"export: --output {writable(str(output))}: is the progress database (or a file kept beside it); write the transcript elsewhere")
     store = _open()
     if store is None:
         raise UsageError("export: no practice sessions yet; start one with: empathy-coach drill")
@@ -144,12 +153,33 @@ def export_command(
             row = store.session(session_id)
             if row is None:
                 raise UsageError(f"export: no session {session_id} (see: empathy-coach history)")
-        text = RENDERERS[fmt.value](row, store.attempts(row.id))
+        attempts = store.attempts(row.id)
+        text = RENDERERS[fmt.value](row, attempts, _transcript_context(store, row.id, attempts))
     if output is None:
         sys.stdout.write(text)
         return
+    from empathy_coach.atomic import WriteError, atomic_write
+
     try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"export: cannot write {output}: {exc.strerror or exc}") from None
+        atomic_write(output, text)
+    except WriteError as exc:
+        raise UsageError(f"export: {exc}") from None
     print(f"Wrote session {row.id} to {output}", file=sys.stderr)
+
+
+def _transcript_context(store, session_id: int, attempts):
+    """Scenario titles (from the banks that can be found) and the session's skipped turns."""
+    from empathy_coach.reports.transcript import TranscriptContext
+
+    skipped = store.skipped(session_id)
+    titles: dict[str, str] = {}
+    wanted = {a.scenario_id for a in attempts} | {s.scenario_id for s in skipped}
+    if wanted:
+        try:
+            from empathy_coach.cli.common import catalog
+
+            cat = catalog(None, strict=False)
+            titles = {r.scenario.id: r.scenario.title for r in cat.scenarios() if r.scenario.id in wanted}
+        except Exception:  # a broken bank must not stop an export: ids stand in for titles
+            titles = {}
+    return TranscriptContext(titles=titles, skipped=skipped)

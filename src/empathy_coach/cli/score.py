@@ -32,7 +32,7 @@ def score_command(
     """
     if reply == "-":
         tolerant_stdin()
-        reply = sys.stdin.read().rstrip("\n")
+        reply = _read_reply()
     reply = writable(reply)
     client = writable(client) if client is not None else None
     if (client is None) == (scenario is None):
@@ -40,6 +40,10 @@ def score_command(
     if client is not None:
         if turn is not None:
             raise UsageError("score: --turn needs --scenario")
+        if bank:
+            from empathy_coach.cli.common import catalog
+
+            catalog(bank)  # a missing or broken bank is an error even though --client uses the generic rubric
         if rubric is not None:
             result = _rubric_scorer(rubric, bank)[0].score(reply, client=client)
         else:
@@ -56,6 +60,17 @@ def score_command(
     else:
         _print_text(reply, result)
     raise typer.Exit(EXIT_OK if result.passed else EXIT_BELOW)
+
+
+def _read_reply() -> str:
+    """The reply from standard input, read with a bound: only its first characters are scored."""
+    from empathy_coach.scoring.text import MAX_ANALYSED_CHARS
+
+    limit = MAX_ANALYSED_CHARS * 4  # what is kept and echoed; scoring reads the first part of it
+    text = sys.stdin.read(limit)
+    if len(text) == limit and sys.stdin.read(1):
+        print(f"empathy-coach: note: the reply on standard input is longer than {limit:,} characters; only the first {limit:,} were read, and the first {MAX_ANALYSED_CHARS:,} are scored", file=sys.stderr)
+    return text.rstrip("\n")
 
 
 def _rubric_scorer(ref: str, bank: list[Path] | None, cat=None):
@@ -99,6 +114,10 @@ def _score_on_turn(reply: str, scenario_id: str, turn_id: str | None, bank: list
 
 def _print_text(reply: str, result) -> None:
     from empathy_coach.reports.feedback import plain_feedback
+    from empathy_coach.scoring.text import MAX_ANALYSED_CHARS
+
+    if len(reply) > MAX_ANALYSED_CHARS:
+        print(f"empathy-coach: note: the reply has {len(reply):,} characters; only the first {MAX_ANALYSED_CHARS:,} were scored", file=sys.stderr)
 
     if color_allowed() and sys.stdout.isatty():
         from empathy_coach.cli.common import console

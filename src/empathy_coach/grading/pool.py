@@ -35,6 +35,17 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
+def _worker_start(initializer: Callable[..., Any] | None, initargs: tuple) -> None:
+    """A worker leaves quietly: SIGTERM (from the parent's clean-up) ends it without a traceback,
+    and Ctrl-C is the parent's to handle."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def ordered_map(
     func: Callable[[T], R],
     tasks: Iterable[T],
@@ -54,7 +65,7 @@ def ordered_map(
             yield func(task)
         return
     limit = window or jobs * 4
-    with _context().Pool(jobs, initializer, initargs) as pool:
+    with _context().Pool(jobs, _worker_start, (initializer, initargs)) as pool:
         pending: deque = deque()
         for task in chain(head, iterator):
             pending.append(pool.apply_async(func, (task,)))

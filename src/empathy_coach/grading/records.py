@@ -34,6 +34,10 @@ class Light(NamedTuple):
     error: str | None
     line: int
     student: str | None
+    excerpt: str = ""  # the start of the reply as written, for reports of answers that did not pass
+
+
+EXCERPT_CHARS = 501
 
 
 class Item(NamedTuple):
@@ -118,6 +122,14 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 
 def parse_line(line: int, raw: bytes, student: str | None = None) -> Item | None:
     """A JSON Lines line as an Item (with `error` set when it is bad); None for a blank line."""
+    size = getattr(raw, "size", None)
+    if size is not None:  # sources.Overlong: the line was not kept
+        from empathy_coach.grading.sources import MAX_LINE_BYTES
+
+        told = f"expected a line of at most {MAX_LINE_BYTES:,} bytes, found {'more than ' if raw.stopped else ''}{size:,}; the line was skipped"
+        if raw.stopped:
+            told += " and reading stopped there (the rest of the input was not read)"
+        return Item(line, error=told, student=student)
     if not raw.strip():
         return None
     try:
@@ -327,7 +339,10 @@ def grade_chunk(chunk: Chunk) -> ChunkResult:
             if item is None:
                 continue
             record = score_item(resolver, item, chunk.file)
-            out.append((encode(record), light(record)))
+            seen = light(record)
+            if not record.passed and item.reply:
+                seen = seen._replace(excerpt=item.reply[:EXCERPT_CHARS])
+            out.append((encode(record), seen))
     except InputError as exc:  # a bank or rubric that cannot load: input error for the whole run
         return ChunkResult([], list(exc.problems))
     return ChunkResult(out, [])

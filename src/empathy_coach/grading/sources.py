@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from empathy_coach.grading.records import FORBIDDEN_KEYS, FORBIDDEN_MESSAGE, Item
-from empathy_coach.literal import writable
+from empathy_coach.literal import printable, writable
 from empathy_coach.problems import InputError, Problem
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
@@ -62,8 +62,46 @@ class JsonlSource:
             yield from _numbered(handle)
 
 
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one JSON Lines record; only a reply's first 5,000 characters are scored
+MAX_SKIPPED_BYTES = 1024 * 1024 * 1024  # one line longer than this (say, /dev/zero) ends the reading
+
+
+class Overlong(bytes):
+    """Stands for a line longer than MAX_LINE_BYTES: its size, and whether reading stopped there."""
+
+    size: int = 0
+    stopped: bool = False
+
+    @classmethod
+    def of(cls, size: int, stopped: bool) -> Overlong:
+        line = cls(b"")
+        line.size, line.stopped = size, stopped
+        return line
+
+    def __reduce__(self):  # pickled to worker processes with its size
+        return (Overlong.of, (self.size, self.stopped))
+
+
 def _numbered(stream: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    for number, raw in enumerate(stream, 1):
+    """(number, line) with every line read with a bound, so memory stays flat on any input."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            size = len(raw)
+            while size <= MAX_SKIPPED_BYTES:
+                rest = stream.readline(1024 * 1024)
+                size += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            stopped = size > MAX_SKIPPED_BYTES
+            yield number, Overlong.of(size, stopped)
+            if stopped:
+                return
+            continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         yield number, raw
@@ -96,7 +134,10 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
         path = Path(given)
         shown = writable(given)
         if path.is_dir():
-            files = _answers_in(path)
+            unreadable: list[str] = []
+            files = _answers_in(path, unreadable)
+            for told in unreadable:  # a warning on stderr: the grade goes on without that folder
+                print(f"empathy-coach: warning: {printable(shown)}: a folder could not be read and was skipped ({printable(writable(told))})", file=sys.stderr)
             if not files:
                 problems.append(Problem(shown, 0, 0, f"expected a folder with answers files ({', '.join(ANSWERS_SUFFIXES + JSONL_SUFFIXES)}), found "
                                                      "none", "no-answers"))
@@ -106,6 +147,8 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
             _add_file(path, shown, sources, problems, seen)
         elif path.exists():  # a FIFO, socket or device: reading it could block forever
             problems.append(Problem(shown, 0, 0, f"expected a regular file or folder, found {_kind_of(path)} (use '-' to read standard input)", "not-a-file"))
+        elif path.is_symlink():
+            problems.append(Problem(shown, 0, 0, "expected a file or folder, found a symbolic link that leads nowhere (a loop, or a missing target)", "missing"))
         else:
             problems.append(Problem(shown, 0, 0, "no such file or folder", "missing"))
     if problems:
@@ -113,20 +156,16 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
     return sources
 
 
-def _answers_in(folder: Path) -> list[Path]:
-    found = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in relative):
-            continue
-        if path.suffix in ANSWERS_SUFFIXES + JSONL_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.as_posix())
+def _answers_in(folder: Path, unreadable: list[str] | None = None) -> list[Path]:
+    from empathy_coach.paths import walk_files
+
+    return walk_files(folder, ANSWERS_SUFFIXES + JSONL_SUFFIXES, unreadable, hidden=False)
 
 
-def output_conflict(output: Path, given: list[str], sources: list[Source]) -> str | None:
-    """Why a report written to `output` would destroy or join the answers, or None when it is safe.
+def output_conflict(output: Path, given: list[str], sources: list[Source], others: list[Path] = ()) -> str | None:
+    """Why a report written to `output` would destroy or join an input, or None when it is safe.
 
+    `others` are the run's other inputs (banks, rubrics, lexicons, the progress database).
     Checked before the output is opened: opening it first would empty an input before it is read.
     """
     if str(output) == STDIN:
@@ -138,6 +177,12 @@ def output_conflict(output: Path, given: list[str], sources: list[Source]) -> st
         for source in sources:
             if source.path is not None and _file_id(source.path) == target_id:  # the same file, or a link to it
                 return f"--output {shown}: is also an input ({source.file}); writing the report there would overwrite the answers"
+        for other in others:
+            if target_id is not None and _file_id(other) == target_id:
+                return f"--output {shown}: is also an input of this run ({writable(str(other))}); write the report elsewhere"
+    for other in others:
+        if Path(os.path.realpath(other)) == target:
+            return f"--output {shown}: is also an input of this run ({writable(str(other))}); write the report elsewhere"
     for name in given:
         if name != STDIN and Path(name).is_dir() and would_grade(Path(os.path.realpath(name)), target):
             return f"--output {shown}: is inside the input folder {writable(name)} and would be graded as answers; write the report elsewhere"

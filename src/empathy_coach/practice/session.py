@@ -23,6 +23,7 @@ from msgspec import Struct
 
 from empathy_coach.banks import models as m
 from empathy_coach.practice.branching import after_skip, next_turn, turn_position
+from empathy_coach.practice.unsaved import UnsavedReply
 
 if TYPE_CHECKING:
     from empathy_coach.content.catalog import AnyRef as ScenarioRef
@@ -222,6 +223,9 @@ class Summary(Struct, kw_only=True):
     scenarios_planned: int
     previous: Any = None  # the store's SessionRow of the previous session
     previous_metrics: BehaviourMetrics | None = None
+    saved: int | None = None  # replies now in the progress database (None: no database)
+    unsaved: int = 0  # replies scored but not stored yet (kept in the journal, retried next start)
+    journal_error: str | None = None  # why the journal could not hold them either
 
     @property
     def mean_change(self) -> float | None:
@@ -334,8 +338,11 @@ class Drill:
     """
 
     def __init__(self, items: Sequence[PlanItem], *, scorer: Callable[[ScenarioRef], Any], store: Store | None = None,
-                 banks: Sequence[str] = (), mode: str = "drill") -> None:
+                 banks: Sequence[str] = (), mode: str = "drill", journal: Any = None) -> None:
         self.items = list(items)
+        self.journal = journal  # where unsaved replies are kept (store.journal.Journal), or None
+        self.unsaved: list[UnsavedReply] = []
+        self.saved = 0
         self.scorer = scorer
         self.store = store
         self.banks = tuple(banks)
@@ -471,25 +478,63 @@ class Drill:
         events: list[Event] = []
         attempt_id = None
         if self.store is not None:
-            try:
-                attempt_id = self.store.record_attempt(
-                    self._session(),
-                    scenario_id=ref.scenario.id,
-                    turn_id=turn.id,
-                    skill=turn.skill,
-                    tags=tuple(ref.scenario.tags),
-                    client=turn.client,
-                    reply=reply,
-                    result=result,
-                    hints_used=state.hints_shown,
-                )
-            except Exception as exc:  # a full disk must not end the practice: say so and go on
-                events.append(SaveFailed(f"could not save this reply: {exc}"))
+            self._retry_unsaved()
+            entry = UnsavedReply(session_id=self.session_id, scenario_id=ref.scenario.id, turn_id=turn.id, skill=turn.skill,
+                                 tags=list(ref.scenario.tags), client=turn.client, reply=reply, result=result,
+                                 hints_used=state.hints_shown, banks=list(self.banks), mode=self.mode)
+            if self.unsaved:  # keep the order: this one waits behind the earlier ones
+                self._keep(entry)
+                events.append(SaveFailed(self._kept_message("this reply")))
+            else:
+                try:
+                    attempt_id = self.store.record_attempt(
+                        self._session(),
+                        scenario_id=ref.scenario.id,
+                        turn_id=turn.id,
+                        skill=turn.skill,
+                        tags=tuple(ref.scenario.tags),
+                        client=turn.client,
+                        reply=reply,
+                        result=result,
+                        hints_used=state.hints_shown,
+                    )
+                    self.saved += 1
+                except Exception as exc:  # a full disk or a lock must not end the practice, nor lose the reply
+                    self._keep(entry)
+                    events.append(SaveFailed(self._kept_message(f"could not save this reply ({exc})")))
         scored = Scored(ref, turn, reply, result, state.attempts, attempt_id)
         self._last_scored = scored
         events.insert(0, scored)
         self._last_answered = _Position(pos.item, pos.turn_id)
         return events + self._advance(next_turn(ref.scenario, turn, result))
+
+    def _keep(self, entry: UnsavedReply) -> None:
+        self.unsaved.append(entry)
+        if self.journal is not None:
+            self.journal.save(self.unsaved)
+
+    def _kept_message(self, what: str) -> str:
+        n = len(self.unsaved)
+        where = "in memory and in the journal beside the database" if self.journal is not None and self.journal.error is None else "in memory only"
+        return f"{what}: kept {where}; {n} repl{'y' if n == 1 else 'ies'} waiting to be saved, retried at the next reply and at the end"
+
+    def _retry_unsaved(self) -> None:
+        """Store the replies kept after a failed save, oldest first, stopping at the first failure."""
+        if self.store is None or not self.unsaved:
+            return
+        while self.unsaved:
+            entry = self.unsaved[0]
+            try:
+                self._session()
+                self.store.record_attempt(self.session_id, scenario_id=entry.scenario_id, turn_id=entry.turn_id,
+                                          skill=entry.skill, tags=tuple(entry.tags), client=entry.client,
+                                          reply=entry.reply, result=entry.result, hints_used=entry.hints_used)
+            except Exception:
+                break
+            self.unsaved.pop(0)
+            self.saved += 1
+        if self.journal is not None:
+            self.journal.save(self.unsaved)
 
     def _command(self, word: str, argument: str = "") -> list[Event]:
         handler = {
@@ -589,12 +634,16 @@ class Drill:
 
         previous = previous_metrics = None
         if self.store is not None and (self.session_id is not None or self.results or self.skipped):
-            session_id = self._session()
-            self.store.finish_session(session_id)
-            previous = self.store.previous_session(session_id)
-            if previous is not None:
-                previous_results = [a.result for a in self.store.attempts(previous.id)]
-                previous_metrics = behaviour_metrics(previous_results) if previous_results else None
+            self._retry_unsaved()
+            try:
+                session_id = self._session()
+                self.store.finish_session(session_id)
+                previous = self.store.previous_session(session_id)
+                if previous is not None:
+                    previous_results = [a.result for a in self.store.attempts(previous.id)]
+                    previous_metrics = behaviour_metrics(previous_results) if previous_results else None
+            except Exception:  # the summary still comes; what is stored is told below
+                previous = previous_metrics = None
         scores = [r.score for r in self.results]
         return Summary(
             reason=reason,
@@ -607,4 +656,7 @@ class Drill:
             scenarios_planned=len(self.items),
             previous=previous,
             previous_metrics=previous_metrics,
+            saved=self.saved if self.store is not None else None,
+            unsaved=len(self.unsaved),
+            journal_error=self.journal.error if self.journal is not None and self.unsaved else (None if self.journal is not None or not self.unsaved else "no journal"),
         )

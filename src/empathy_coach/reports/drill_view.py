@@ -93,11 +93,23 @@ def summary_rows(summary: s.Summary) -> list[tuple[str, str]]:
     enough = summary.replies >= MIN_REPLIES_FOR_BAND
     return [
         ("Replies scored", f"{summary.replies} ({summary.passed} passed). Turns skipped: {summary.skipped}. {scenarios}"),
+        *_saved_rows(summary),
         ("Mean score", mean + "."),
         ("Replies by what they did", behaviours + " (each reply counted once, by the act the client answers)."),
         ("Reflection-to-question ratio", rq_line(metrics, summary.rq_change, enough=enough)),
         ("Complex reflections", complex_line(metrics, summary.percent_complex_change, enough=enough)),
     ]
+
+
+def _saved_rows(summary: s.Summary) -> list[tuple[str, str]]:
+    """What is in the progress database, told truthfully when a save failed."""
+    if summary.saved is None or not summary.unsaved:
+        return []
+    if summary.journal_error:
+        where = f"they are NOT kept: the journal could not be written either ({summary.journal_error})"
+    else:
+        where = "they are kept in the journal beside the database and will be saved at the next start"
+    return [("Replies saved", f"{summary.saved} of {summary.replies}; {summary.unsaved} could not be saved yet: {where}.")]
 
 
 def summary_lines(summary: s.Summary) -> list[str]:

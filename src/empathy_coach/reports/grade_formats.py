@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, BinaryIO, Literal, Protocol
 
+from empathy_coach.literal import json_safe
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -57,7 +59,7 @@ class JsonlWriter:
         self.sink = sink
 
     def record(self, graded: GradedRecord) -> None:
-        self.sink.write(graded.data + b"\n")
+        self.sink.write(json_safe(graded.data) + b"\n")
 
     def finish(self, summary: GradeSummary) -> None:
         self.sink.flush()
@@ -72,14 +74,14 @@ class JsonWriter:
         sink.write(b'{"records": [')
 
     def record(self, graded: GradedRecord) -> None:
-        self.sink.write((b"\n" if self.count == 0 else b",\n") + graded.data)
+        self.sink.write((b"\n" if self.count == 0 else b",\n") + json_safe(graded.data))
         self.count += 1
 
     def finish(self, summary: GradeSummary) -> None:
         import msgspec
 
         body = msgspec.json.format(msgspec.json.encode(summary), indent=2)
-        self.sink.write((b"\n]," if self.count else b"],") + body[1:] + b"\n")
+        self.sink.write((b"\n]," if self.count else b"],") + json_safe(body[1:]) + b"\n")
         self.sink.flush()
 
 
@@ -152,12 +154,20 @@ class CsvWriter:
 
 
 class JunitWriter:
+    """Cases are written to a spooled temporary file as they come (JUnit needs each suite's
+    counts before its cases), so memory stays flat: 200,000 records no longer sit in memory."""
+
     def __init__(self, sink: BinaryIO) -> None:
+        import tempfile
+
         from empathy_coach.reports.junit import Suite
 
         self.sink = sink
         self.suites: dict[tuple[str, str | None], Suite] = {}
         self._suite = Suite
+        self.spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        self.counts: dict[tuple[str, str | None], list[int]] = {}  # tests, failures, errors
+        self.ranges: dict[tuple[str, str | None], list[list[int]]] = {}  # [start, end) in the spool
 
     def record(self, graded: GradedRecord) -> None:
         from empathy_coach.reports.junit import Case, reply_excerpt
@@ -179,7 +189,8 @@ class JunitWriter:
             if record.scenario:
                 lines.append(f"scenario {record.scenario}, turn {record.turn}")
             lines.append(f"score {_number(record.score)}, pass at {_number(record.pass_score)}; behaviour: {_label(record.behaviour)}")
-            lines.append("reply: " + reply_excerpt([a.text for a in record.acts]))
+            # the reply as written (the acts' texts leave out what lies between sentences)
+            lines.append("reply: " + reply_excerpt([light.excerpt] if light.excerpt else [a.text for a in record.acts]))
             missed = [r for r in record.rules if not r.passed]
             if missed:
                 lines.append("missed:")
@@ -190,10 +201,23 @@ class JunitWriter:
                 lines.append("tips:")
                 lines.extend(f"  {n}. {tip}" for n, tip in enumerate(record.tips, 1))
             case.body = "\n".join(lines)
-        suite.cases.append(case)
+        from empathy_coach.reports.junit import case_xml
+
+        data = case_xml(case).encode("utf-8", "replace")
+        start = self.spool.tell()
+        self.spool.write(data)
+        counts = self.counts.setdefault(key, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += case.status == "failure"
+        counts[2] += case.status == "error"
+        ranges = self.ranges.setdefault(key, [])
+        if ranges and ranges[-1][1] == start:
+            ranges[-1][1] = start + len(data)
+        else:
+            ranges.append([start, start + len(data)])
 
     def finish(self, summary: GradeSummary) -> None:
-        from empathy_coach.reports.junit import render
+        from empathy_coach.reports.junit import FOOTER, SUITE_CLOSE, header, suite_open
 
         suites = []
         for group in summary.groups:
@@ -207,9 +231,23 @@ class JunitWriter:
                 ("rq_ratio", _number(group.metrics.rq_ratio)),
                 ("percent_complex", _number(group.metrics.percent_complex)),
             ]
-            suites.append(suite)
-        self.sink.write(render(suites).encode("utf-8", "replace"))
+            suites.append(((group.file, group.student), suite))
+        totals = [sum(c[i] for c in self.counts.values()) for i in range(3)]
+        self.sink.write(header(*totals).encode("utf-8"))
+        for key, suite in suites:
+            tests, failures, errors = self.counts.get(key, (0, 0, 0))
+            self.sink.write(suite_open(suite, tests, failures, errors).encode("utf-8", "replace"))
+            for start, end in self.ranges.get(key, ()):
+                self.spool.seek(start)
+                left = end - start
+                while left:
+                    chunk = self.spool.read(min(left, 1024 * 1024))
+                    self.sink.write(chunk)
+                    left -= len(chunk)
+            self.sink.write(SUITE_CLOSE.encode())
+        self.sink.write(FOOTER.encode())
         self.sink.flush()
+        self.spool.close()
 
 
 # ---------------------------------------------------------------- text: one line per answer

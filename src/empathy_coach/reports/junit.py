@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from empathy_coach.literal import BIDI_CONTROLS
+
+# Characters XML 1.0 forbids, plus those it allows but that drive a terminal or reorder text
+# where the report is shown (DEL, C1 controls, bidirectional controls).
+_ILLEGAL = re.compile(f"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x7f-\x9f{BIDI_CONTROLS}\u2028\u2029]")
 MAX_REPLY_CHARS = 500
 
 
@@ -60,39 +64,57 @@ class Suite:
         return sum(c.status == "error" for c in self.cases)
 
 
+def header(tests: int, failures: int, errors: int, name: str = "empathy-coach grade") -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="{xml_attr(name)}" tests="{tests}" failures="{failures}" errors="{errors}">\n'
+    )
+
+
+def suite_open(suite: Suite, tests: int, failures: int, errors: int) -> str:
+    out = [
+        f'  <testsuite name="{xml_attr(suite.name)}" tests="{tests}" failures="{failures}" '
+        f'errors="{errors}" skipped="0" file="{xml_attr(suite.file)}">'
+    ]
+    if suite.properties:
+        out.append("    <properties>")
+        for key, value in suite.properties:
+            out.append(f'      <property name="{xml_attr(key)}" value="{xml_attr(value)}"/>')
+        out.append("    </properties>")
+    return "\n".join(out) + "\n"
+
+
+SUITE_CLOSE = "  </testsuite>\n"
+FOOTER = "</testsuites>\n"
+
+
+def case_xml(case: Case) -> str:
+    attrs = f'name="{xml_attr(case.name)}" classname="{xml_attr(case.classname)}" file="{xml_attr(case.file)}"'
+    if case.line > 0:
+        attrs += f' line="{case.line}"'
+    if case.status == "passed":
+        return f"    <testcase {attrs}/>\n"
+    kind = "failure" if case.status == "failure" else "error"
+    kind_type = "below-pass-mark" if kind == "failure" else "record-error"
+    return (
+        f"    <testcase {attrs}>\n"
+        f'      <{kind} message="{xml_attr(case.message)}" type="{kind_type}">{xml_text(case.body)}</{kind}>\n'
+        "    </testcase>\n"
+    )
+
+
 def render(suites: list[Suite], name: str = "empathy-coach grade") -> str:
+    """The whole document from suites held in memory (small inputs and tests; grading streams)."""
     tests = sum(len(s.cases) for s in suites)
     failures = sum(s.failures for s in suites)
     errors = sum(s.errors for s in suites)
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuites name="{xml_attr(name)}" tests="{tests}" failures="{failures}" errors="{errors}">',
-    ]
+    out = [header(tests, failures, errors, name)]
     for suite in suites:
-        out.append(
-            f'  <testsuite name="{xml_attr(suite.name)}" tests="{len(suite.cases)}" failures="{suite.failures}" '
-            f'errors="{suite.errors}" skipped="0" file="{xml_attr(suite.file)}">'
-        )
-        if suite.properties:
-            out.append("    <properties>")
-            for key, value in suite.properties:
-                out.append(f'      <property name="{xml_attr(key)}" value="{xml_attr(value)}"/>')
-            out.append("    </properties>")
-        for case in suite.cases:
-            attrs = f'name="{xml_attr(case.name)}" classname="{xml_attr(case.classname)}" file="{xml_attr(case.file)}"'
-            if case.line > 0:
-                attrs += f' line="{case.line}"'
-            if case.status == "passed":
-                out.append(f"    <testcase {attrs}/>")
-                continue
-            kind = "failure" if case.status == "failure" else "error"
-            kind_type = "below-pass-mark" if kind == "failure" else "record-error"
-            out.append(f"    <testcase {attrs}>")
-            out.append(f'      <{kind} message="{xml_attr(case.message)}" type="{kind_type}">{xml_text(case.body)}</{kind}>')
-            out.append("    </testcase>")
-        out.append("  </testsuite>")
-    out.append("</testsuites>")
-    return "\n".join(out) + "\n"
+        out.append(suite_open(suite, len(suite.cases), suite.failures, suite.errors))
+        out.extend(case_xml(case) for case in suite.cases)
+        out.append(SUITE_CLOSE)
+    out.append(FOOTER)
+    return "".join(out)
 
 
 def reply_excerpt(acts_text: list[str]) -> str:

@@ -202,8 +202,10 @@ class Scorer:
             index = max(index, self._by_roadblock.get(kind, -1))
         rung = ladder[index]
         if rung.needs_any and rung.otherwise:
+            # "Gives back neither a feeling nor any of the client's content": a rule that earned any
+            # of its points (a partial content match) counts, as docs/scoring.md says.
             ran = [ctx.results[r] for r in rung.needs_any if r in ctx.results]
-            if ran and not any(o.passed for o in ran):
+            if ran and not any(o.passed or o.fraction > 0 for o in ran):
                 index = max(index, self._rung_index.get(rung.otherwise, index))
                 rung = ladder[index]
         if required_failed and rung.band[1] >= self.rubric.pass_score:

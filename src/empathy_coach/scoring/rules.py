@@ -1,9 +1,10 @@
-"""Rule kinds: one small evaluator per kind, registered in one table.
+"""What every rule kind's evaluation shares: the `Context` of one reply and the `Outcome` of one rule.
 
-Each evaluator takes the rule (its parameters) and the shared `Context` and returns an
-`Outcome`: the fraction of the rule's points earned (0..1), whether it passed, the evidence
-spans, and the values its message template may use. An evaluator returns None when the rule
-does not apply (a `nonverbal` rule on a turn without a cue).
+Each kind's evaluator (one module each in `scoring/kinds/`) takes the rule (its parameters) and
+the Context and returns an Outcome: the fraction of the rule's points earned (0..1), whether it
+passed, the evidence spans, and the values its message template may use; None when the rule does
+not apply (a `nonverbal` rule on a turn without a cue). The helpers here are those several kinds
+use: quoting spans, content coverage with related words, welcome questions.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def match_spans(matches: list[Match]) -> list[tuple[int, int]]:
 
 def quote(ctx: Context, spans: list[tuple[int, int]], limit: int = 3) -> str:
     return ", ".join(f"'{ctx.span_text(a, b)}'" for a, b in spans[:limit])
+
 
 
 def _stem_spans(reply: Analysis) -> dict[str, list[tuple[int, int]]]:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,11 +21,11 @@ from typing import Protocol
 
 import msgspec
 
+from empathy_coach.paths import DATABASE_NAME as DB_NAME
 from empathy_coach.scoring.result import ScoreResult
 from empathy_coach.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from empathy_coach.store.models import AttemptRow, Card, DueTurn, SessionRow, SkipRow, StoreError
 
-DB_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_SECONDS = 10.0
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 _MAGIC = b"SQLite format 3\x00"
@@ -69,19 +70,26 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+
+
 def default_path() -> Path:
     from empathy_coach.paths import user_home
 
     return user_home() / DB_NAME
 
 
-def open_store(path: Path | str | None = None, *, clock: Clock | None = None, scheduler: Scheduler | None = None) -> ProgressStore:
+def open_store(path: Path | str | None = None, *, clock: Clock | None = None, read_only: bool = False,
+               scheduler: Scheduler | None = None) -> ProgressStore:
     """Open (creating and migrating as needed) the progress database; default in the user's folder.
 
-    Without a scheduler the store reads and flags but does not record replies
-    (`empathy_coach.practice.progress.open_store` opens it with the drill's schedule).
+    `read_only` (for progress, history and export): nothing is created or changed, so a home
+    folder the user cannot write still shows its progress. Without a scheduler the store reads and
+    flags but does not record replies (`empathy_coach.practice.progress.open_store` opens it with
+    the drill's schedule).
     """
-    return ProgressStore(Path(path) if path is not None else default_path(), clock=clock, scheduler=scheduler)
+    return ProgressStore(Path(path) if path is not None else default_path(), clock=clock, read_only=read_only, scheduler=scheduler)
 
 
 def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
@@ -168,12 +176,31 @@ class ProgressStore:
     tests replace it to move time without sleeping.
     """
 
-    def __init__(self, path: Path, *, clock: Clock | None = None, scheduler: Scheduler | None = None) -> None:
+    def __init__(self, path: Path, *, clock: Clock | None = None, read_only: bool = False, scheduler: Scheduler | None = None) -> None:
         self.path = Path(path)
         self.scheduler = scheduler
         self.notice: str | None = None
         self.clock: Clock = clock or utc_now
-        self._conn: sqlite3.Connection | None = self._open()
+        self._conn: sqlite3.Connection | None = self._open_read_only() if read_only else self._open()
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A connection that never writes. A database that needs an upgrade or repair is opened the
+        usual way instead (which needs a writable folder)."""
+        uri = Path(os.path.realpath(self.path)).as_uri()
+        for mode in ("?mode=ro", "?mode=ro&immutable=1"):  # immutable: a WAL file in a read-only folder
+            try:
+                conn = sqlite3.connect(uri + mode, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            except sqlite3.Error:
+                continue
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                if _looks_like_sqlite(self.path) and schema_version(conn) == SCHEMA_VERSION:
+                    conn.execute("SELECT count(*) FROM sessions").fetchone()
+                    return conn
+            except sqlite3.Error:
+                pass
+            conn.close()
+        return self._open()
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -360,7 +387,11 @@ class ProgressStore:
         ).fetchone()
         if row is None:
             return None
-        return Card(box=row[0], due_at=parse_iso(row[1]), reviews=row[2], lapses=row[3])
+        try:
+            due = parse_iso(row[1])
+        except (TypeError, ValueError):
+            return None  # a damaged schedule entry: the turn starts afresh
+        return Card(box=row[0], due_at=due, reviews=row[2], lapses=row[3])
 
     def _save_card(
         self, conn: sqlite3.Connection, scenario_id: str, turn_id: str, card: Card, now: datetime, *, skipped: bool
@@ -440,8 +471,17 @@ class ProgressStore:
     def attempt_count(self) -> int:
         return int(self._read("SELECT count(*) FROM attempts")[0][0])
 
+    def _session_row(self, row: tuple) -> SessionRow:
+        try:
+            for stamp in (row[1], row[2]):
+                if stamp is not None:
+                    parse_iso(stamp)
+            return self._session_row_unchecked(row)
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as exc:
+            raise StoreError(f"session {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh", self.path) from None
+
     @staticmethod
-    def _session_row(row: tuple) -> SessionRow:
+    def _session_row_unchecked(row: tuple) -> SessionRow:
         return SessionRow(
             id=row[0],
             started_at=row[1],
@@ -452,8 +492,15 @@ class ProgressStore:
             mean_score=None if row[6] is None else round(float(row[6]), 1),
         )
 
+    def _attempt_row(self, row: tuple) -> AttemptRow:
+        try:
+            parse_iso(row[2])
+            return self._attempt_row_unchecked(row)
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as exc:
+            raise StoreError(f"reply {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh", self.path) from None
+
     @staticmethod
-    def _attempt_row(row: tuple) -> AttemptRow:
+    def _attempt_row_unchecked(row: tuple) -> AttemptRow:
         return AttemptRow(
             id=row[0],
             session_id=row[1],

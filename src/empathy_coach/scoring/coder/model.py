@@ -15,7 +15,8 @@ from empathy_coach.scoring.coder.segment import Segment, segments
 from empathy_coach.scoring.lexicon import PhraseSet
 from empathy_coach.scoring.text import Analysis
 
-CODES = codes.CODES  # the weights file lists them in this order
+# The twelve codes, in the order of a coder file's rows: the one list of empathy_coach.codes.
+CODES = codes.CODES
 REFLECTIONS = codes.REFLECTIONS
 QUESTIONS = codes.QUESTIONS
 FORMAT = "empathy-coach-coder"
