@@ -22,7 +22,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("scoring",),
     ("content",),
     ("banks",),
-    ("paths", "problems", "literal", "codes", "_version"),
+    ("paths", "problems", "codes"),
+    ("atomic", "literal", "_version"),  # what paths and every message use
 ]
 # The package's front door (`from empathy_coach import load_bank, score_reply`) imports lazily from below.
 FACADE = "__init__"

@@ -306,7 +306,8 @@ def test_exports_read_back_titles_retries_skips_and_flags(isolated_home, good, b
     turn = ref.scenario.turns[0].id
     with open_store() as store:
         session = store.start_session(banks=[ref.bank.id])
-        first = store.record_attempt(session, scenario_id=sid, turn_id=turn, skill="reflect_feeling", tags=[], client=CLIENT, reply="You should sleep.", result=bad)
+        first = store.record_attempt(session, scenario_id=sid, turn_id=turn, skill="reflect_feeling", tags=[], client=CLIENT, reply="You should sleep.",
+                                     result=bad)
         store.record_attempt(session, scenario_id=sid, turn_id=turn, skill="reflect_feeling", tags=[], client=CLIENT, reply="You sound worn out.", result=good)
         store.flag_attempt(first, "advice <b>was</b> asked for")
         store.record_skip(session, scenario_id=sid, turn_id="t9-later")

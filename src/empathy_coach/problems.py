@@ -66,7 +66,8 @@ def capped(problems: list[Problem]) -> list[Problem]:
         else:
             left_out[problem.path] = left_out.get(problem.path, 0) + 1
     for path, count in left_out.items():
-        kept.append(Problem(path, 0, 0, f"{count} more problem{'s' if count != 1 else ''} in this file not shown (the first {MAX_PROBLEMS_PER_FILE} are)", "too-many"))
+        kept.append(Problem(path, 0, 0, f"{count} more problem{'s' if count != 1 else ''} in this file not shown (the first {MAX_PROBLEMS_PER_FILE} "
+                                        "are)", "too-many"))
     return kept
 
 

@@ -359,8 +359,8 @@ def test_writing_through_a_symlink_keeps_the_link(tmp_path):
 def test_a_journal_left_by_a_drill_killed_while_storing_it_is_taken_over(home):
     from empathy_coach import score_reply
     from empathy_coach.practice.progress import open_store
-    from empathy_coach.practice.unsaved import UnsavedReply
     from empathy_coach.store.journal import replay
+    from empathy_coach.store.unsaved import UnsavedReply
 
     entry = UnsavedReply(session_id=None, scenario_id="a", turn_id="t1", skill="reflect_feeling", tags=[], client="c",
                          reply="You sound worn out.", result=score_reply("You sound worn out.", client="I am tired."))

@@ -28,7 +28,8 @@ runner = CliRunner()
 
 
 def hostile_text() -> st.SearchStrategy[str]:
-    return st.lists(st.one_of(st.sampled_from(DANGEROUS), st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6)), min_size=1, max_size=5).map("".join)
+    return st.lists(st.one_of(st.sampled_from(DANGEROUS), st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=6)), min_size=1,
+                    max_size=5).map("".join)
 
 
 def _invoke(args, input=None):
@@ -104,7 +105,8 @@ def test_a_huge_integer_is_a_located_error(tmp_path):
 def test_a_symlink_loop_on_the_command_line_is_a_located_error(tmp_path):
     (tmp_path / "loop1.yaml").symlink_to(tmp_path / "loop2.yaml")
     (tmp_path / "loop2.yaml").symlink_to(tmp_path / "loop1.yaml")
-    for args in (["grade", str(tmp_path / "loop1.yaml")], ["check", str(tmp_path / "loop1.yaml")], ["score", "--bank", str(tmp_path / "loop1.yaml"), "--client", "hi", "ok"]):
+    for args in (["grade", str(tmp_path / "loop1.yaml")], ["check", str(tmp_path / "loop1.yaml")], ["score", "--bank", str(tmp_path / "loop1.yaml"),
+                                                                                                    "--client", "hi", "ok"]):
         result = _invoke(args)
         assert result.exit_code == 2 and "loop1.yaml" in result.output, args
 
@@ -121,7 +123,8 @@ def test_damaged_database_rows_are_located_errors(home, damage):
 
     with open_store() as store:
         sid = store.start_session()
-        store.record_attempt(sid, scenario_id="a", turn_id="t", skill="x", tags=[], client="c", reply="r", result=score_reply("You feel tired.", client="I am tired."))
+        store.record_attempt(sid, scenario_id="a", turn_id="t", skill="x", tags=[], client="c", reply="r", result=score_reply("You feel tired.",
+                                                                                                                              client="I am tired."))
         store.finish_session(sid)
     conn = sqlite3.connect(str(home / "progress.sqlite3"))
     conn.execute(damage)
@@ -166,7 +169,8 @@ def test_an_unreadable_jsonl_line_limit_is_told(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sources, "MAX_LINE_BYTES", 1000)
     lines = tmp_path / "r.jsonl"
-    lines.write_text(json.dumps({"id": "big", "client": "hi", "reply": "x" * 5000}) + "\n" + json.dumps({"id": "ok", "client": "hi", "reply": "You feel tired."}) + "\n")
+    lines.write_text(json.dumps({"id": "big", "client": "hi", "reply": "x" * 5000}) + "\n" + json.dumps({"id": "ok", "client": "hi",
+                                                                                                         "reply": "You feel tired."}) + "\n")
     result = _invoke(["grade", str(lines), "-f", "jsonl"])
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in records] == ["", "ok"]

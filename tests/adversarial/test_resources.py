@@ -13,7 +13,8 @@ from empathy_coach.reports.grade_formats import JunitWriter
 
 def test_junit_cases_are_spooled_not_held_and_the_xml_is_whole(tmp_path):
     answers = tmp_path / "a.jsonl"
-    rows = [{"id": f"r{i}", "student": f"s{i % 3}", "client": "I am so tired.", "reply": "You should rest." if i % 2 else "You sound worn out."} for i in range(60)]
+    rows = [{"id": f"r{i}", "student": f"s{i % 3}", "client": "I am so tired.",
+             "reply": "You should rest." if i % 2 else "You sound worn out."} for i in range(60)]
     answers.write_text("".join(json.dumps(r) + "\n" for r in rows))
     grader = Grader(GradeOptions())
     sink = io.BytesIO()

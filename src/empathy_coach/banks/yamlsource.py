@@ -236,7 +236,8 @@ class _Builder:
             try:
                 return builder(node)
             except ValueError as exc:  # an integer of more than 4,300 digits, say
-                raise self.fail(node, f"expected a number Python can read, found {len(node.value):,} characters that cannot be one ({_first_line(exc)})", "number") from None
+                raise self.fail(node, f"expected a number Python can read, found {len(node.value):,} characters that cannot be one "
+                                      f"({_first_line(exc)})", "number") from None
         ident = id(node)
         if ident in self.seen:
             if ident in self.active:

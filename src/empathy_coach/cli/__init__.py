@@ -84,6 +84,7 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, terminated)
     module = command_module(sys.argv[1:])
+    code: int | str | None
     try:
         build_app((module,) if module else None)()
         code = 0

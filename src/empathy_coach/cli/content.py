@@ -75,9 +75,9 @@ def _plain_rows(rows: list[dict]) -> None:
     widths = [min(40, max([len(c)] + [len(line[i]) for line in cells])) for i, c in enumerate(columns)]
     write = sys.stdout.write
     write(f"{len(rows)} scenarios\n")
-    write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=False)).rstrip() + "\n")
     for line in cells:
-        write("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+        write("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=False)).rstrip() + "\n")
 
 
 @guarded

@@ -134,7 +134,8 @@ def export_command(
 
         for kept in database_files():
             if same_file(output, kept) or os.path.realpath(output) == os.path.realpath(kept):
-                raise UsageError(f"export: --output {writable(str(output))}: is the progress database (or a file kept beside it); write the transcript elsewhere")
+                raise UsageError(f"export: --output {writable(str(output))}: is the progress database (or a file kept beside it); write the "
+                                 "transcript elsewhere")
     store = _open()
     if store is None:
         raise UsageError("export: no practice sessions yet; start one with: empathy-coach drill")

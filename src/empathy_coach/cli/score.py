@@ -69,7 +69,8 @@ def _read_reply() -> str:
     limit = MAX_ANALYSED_CHARS * 4  # what is kept and echoed; scoring reads the first part of it
     text = sys.stdin.read(limit)
     if len(text) == limit and sys.stdin.read(1):
-        print(f"empathy-coach: note: the reply on standard input is longer than {limit:,} characters; only the first {limit:,} were read, and the first {MAX_ANALYSED_CHARS:,} are scored", file=sys.stderr)
+        print(f"empathy-coach: note: the reply on standard input is longer than {limit:,} characters; only the first {limit:,} were read, and the "
+              f"first {MAX_ANALYSED_CHARS:,} are scored", file=sys.stderr)
     return text.rstrip("\n")
 
 

@@ -126,8 +126,9 @@ def parse_line(line: int, raw: bytes, student: str | None = None) -> Item | None
     if size is not None:  # sources.Overlong: the line was not kept
         from empathy_coach.grading.sources import MAX_LINE_BYTES
 
-        told = f"expected a line of at most {MAX_LINE_BYTES:,} bytes, found {'more than ' if raw.stopped else ''}{size:,}; the line was skipped"
-        if raw.stopped:
+        stopped = bool(getattr(raw, "stopped", False))
+        told = f"expected a line of at most {MAX_LINE_BYTES:,} bytes, found {'more than ' if stopped else ''}{size:,}; the line was skipped"
+        if stopped:
             told += " and reading stopped there (the rest of the input was not read)"
         return Item(line, error=told, student=student)
     if not raw.strip():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -148,7 +148,8 @@ def collect(paths: list[str], stdin: BinaryIO | None = None) -> list[Source]:
         elif path.exists():  # a FIFO, socket or device: reading it could block forever
             problems.append(Problem(shown, 0, 0, f"expected a regular file or folder, found {_kind_of(path)} (use '-' to read standard input)", "not-a-file"))
         elif path.is_symlink():
-            problems.append(Problem(shown, 0, 0, "expected a file or folder, found a symbolic link that leads nowhere (a loop, or a missing target)", "missing"))
+            problems.append(Problem(shown, 0, 0, "expected a file or folder, found a symbolic link that leads nowhere (a loop, or a missing target)",
+                                    "missing"))
         else:
             problems.append(Problem(shown, 0, 0, "no such file or folder", "missing"))
     if problems:
@@ -162,7 +163,7 @@ def _answers_in(folder: Path, unreadable: list[str] | None = None) -> list[Path]
     return walk_files(folder, ANSWERS_SUFFIXES + JSONL_SUFFIXES, unreadable, hidden=False)
 
 
-def output_conflict(output: Path, given: list[str], sources: list[Source], others: list[Path] = ()) -> str | None:
+def output_conflict(output: Path, given: list[str], sources: list[Source], others: Sequence[Path] = ()) -> str | None:
     """Why a report written to `output` would destroy or join an input, or None when it is safe.
 
     `others` are the run's other inputs (banks, rubrics, lexicons, the progress database).

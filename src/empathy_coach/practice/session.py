@@ -23,7 +23,7 @@ from msgspec import Struct
 
 from empathy_coach.banks import models as m
 from empathy_coach.practice.branching import after_skip, next_turn, turn_position
-from empathy_coach.practice.unsaved import UnsavedReply
+from empathy_coach.store.unsaved import UnsavedReply
 
 if TYPE_CHECKING:
     from empathy_coach.content.catalog import AnyRef as ScenarioRef
@@ -525,8 +525,7 @@ class Drill:
         while self.unsaved:
             entry = self.unsaved[0]
             try:
-                self._session()
-                self.store.record_attempt(self.session_id, scenario_id=entry.scenario_id, turn_id=entry.turn_id,
+                self.store.record_attempt(self._session(), scenario_id=entry.scenario_id, turn_id=entry.turn_id,
                                           skill=entry.skill, tags=tuple(entry.tags), client=entry.client,
                                           reply=entry.reply, result=entry.result, hints_used=entry.hints_used)
             except Exception:
@@ -629,6 +628,12 @@ class Drill:
                 events.append(SaveFailed(f"could not save the skip: {exc}"))
         return events + self._advance(after_skip(ref.scenario, turn))
 
+    def _journal_error(self) -> str | None:
+        """Why unsaved replies are not in a journal either (None: nothing unsaved, or journalled)."""
+        if not self.unsaved:
+            return None
+        return self.journal.error if self.journal is not None else "no journal"
+
     def _summarise(self, reason: str) -> Summary:
         from empathy_coach.scoring.metrics import behaviour_metrics
 
@@ -658,5 +663,5 @@ class Drill:
             previous_metrics=previous_metrics,
             saved=self.saved if self.store is not None else None,
             unsaved=len(self.unsaved),
-            journal_error=self.journal.error if self.journal is not None and self.unsaved else (None if self.journal is not None or not self.unsaved else "no journal"),
+            journal_error=self._journal_error(),
         )

@@ -232,8 +232,8 @@ class JunitWriter:
                 ("percent_complex", _number(group.metrics.percent_complex)),
             ]
             suites.append(((group.file, group.student), suite))
-        totals = [sum(c[i] for c in self.counts.values()) for i in range(3)]
-        self.sink.write(header(*totals).encode("utf-8"))
+        tests, failures, errors = (sum(c[i] for c in self.counts.values()) for i in range(3))
+        self.sink.write(header(tests, failures, errors).encode("utf-8"))
         for key, suite in suites:
             tests, failures, errors = self.counts.get(key, (0, 0, 0))
             self.sink.write(suite_open(suite, tests, failures, errors).encode("utf-8", "replace"))

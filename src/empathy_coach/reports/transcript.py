@@ -211,7 +211,7 @@ def transcript_html(session: SessionRow, attempts: Sequence[AttemptRow], context
             "verdict": _verdict(attempt.result),
             "behaviour": behaviour_label(attempt.result),
         }
-        for attempt, label in zip(attempts, labels)
+        for attempt, label in zip(attempts, labels, strict=False)
     ]
     return render(
         "transcript.html.j2",

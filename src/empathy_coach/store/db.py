@@ -478,7 +478,8 @@ class ProgressStore:
                     parse_iso(stamp)
             return self._session_row_unchecked(row)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as exc:
-            raise StoreError(f"session {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh", self.path) from None
+            raise StoreError(f"session {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh",
+                             self.path) from None
 
     @staticmethod
     def _session_row_unchecked(row: tuple) -> SessionRow:
@@ -497,7 +498,8 @@ class ProgressStore:
             parse_iso(row[2])
             return self._attempt_row_unchecked(row)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError, ValueError) as exc:
-            raise StoreError(f"reply {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh", self.path) from None
+            raise StoreError(f"reply {row[0]} in the progress database is damaged ({_first_line(exc)}); move the file aside to start afresh",
+                             self.path) from None
 
     @staticmethod
     def _attempt_row_unchecked(row: tuple) -> AttemptRow:

@@ -13,7 +13,7 @@ from pathlib import Path
 import msgspec
 
 from empathy_coach.paths import JOURNAL_GLOB
-from empathy_coach.practice.unsaved import UnsavedReply
+from empathy_coach.store.unsaved import UnsavedReply
 
 _DECODER = msgspec.json.Decoder(UnsavedReply)
 

@@ -1,4 +1,4 @@
-"""A scored reply the progress database did not take yet: what the drill keeps until it does."""
+"""A scored reply the progress database did not take yet: what the drill keeps (and the journal stores) until it does."""
 
 from __future__ import annotations
 
