@@ -19,6 +19,7 @@ from empathy_coach.content.cache import builtin_lexicon
 from empathy_coach.problems import InputError
 from empathy_coach.scoring import kinds as scoring_kinds
 from empathy_coach.scoring.engine import Scorer
+from empathy_coach.scoring.kinds import pattern as pattern_kind
 
 LIMIT_SECONDS = 0.100
 LEXICONS = {name: builtin_lexicon(name) for name in ("emotions", "roadblocks", "markers")}
