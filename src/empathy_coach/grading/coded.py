@@ -162,7 +162,7 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
 
 
 def _shown(value: object) -> str:
-    from empathy_coach.reports.literal import printable
+    from empathy_coach.literal import printable
 
     text = value if isinstance(value, str) else repr(value)
     return repr(printable(text[:80]))
