@@ -129,8 +129,12 @@ class CoderModel:
         return Act(code, seg.sentence.start, seg.sentence.end, seg.sentence.index, *self._explain(seg, best, named, active))
 
     def _explain(self, seg: Segment, k: int, named: dict[str, Hit], active: list[tuple[str, float, list[float]]]) -> tuple[list[str], list[Reason]]:
-        """The features that added most to code k, with the words that fired them."""
-        top = sorted(((row[k] * value, fid) for fid, value, row in active if row[k] * value > 0), reverse=True)[:MAX_REASONS]
+        """The features that added most to code k, with the words that fired them.
+
+        Named features come first (they say why in words a student can use), then word features.
+        """
+        ranked = sorted(((row[k] * value, fid) for fid, value, row in active if row[k] * value > 0), reverse=True)
+        top = ([r for r in ranked if r[1] in named] + [r for r in ranked if r[1] not in named])[:MAX_REASONS]
         reasons = []
         for weight, fid in top:
             hit = named.get(fid)
