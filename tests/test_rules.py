@@ -263,3 +263,15 @@ def test_default_double_sided_tip_reads_well_with_any_side_text():
     (rule,) = [r for r in s.score("You like a drink.", turn=t).rules if r.id == "holds-both-sides"]
     assert rule.tip == ("Hold both sides, joined with 'and' rather than 'but': on one side, drinking with the boys feels normal; "
                         "on the other, he knows the liver numbers aren't great.")
+
+
+def test_a_one_word_change_of_subject_counts_only_where_it_opens_a_clause():
+    from empathy_coach.scoring.engine import default_scorer
+
+    s = default_scorer("generic")
+    client = "I don't really know why I'm here. My GP referred me."
+    kept = s.score("You came anyway, doubts and all, so part of you hopes this could help.", client=client)
+    assert "withdrawing" not in {f.kind for f in kept.roadblocks}
+    # The same word opening a sentence still changes the subject (the case that must keep its code).
+    changed = s.score("Anyway, how was the match on Saturday?", client=client)
+    assert "withdrawing" in {f.kind for f in changed.roadblocks} and not changed.passed

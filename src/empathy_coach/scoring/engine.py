@@ -259,6 +259,8 @@ class Scorer:
                 continue
             if not_the_counsellors(reply, match, client, self.lexicons):
                 continue
+            if match.category == "withdrawing" and match.last - match.first == 1 and not _opens_clause(reply, match):
+                continue  # 'Anyway, ...' changes the subject; 'you came anyway' does not
             # Inside a reflection, a roadblock's words that the client used are the client's situation
             # given back ("you tell your son you're fine"), not the counsellor's move; words the client
             # never said ("..., and that's selfish of you") are the counsellor's own.
@@ -295,6 +297,14 @@ def _related_tables(rubric: m.Rubric, lexicons) -> dict[str, RelatedWords]:
 
             tables[name] = builtin_related(name)
     return tables
+
+
+def _opens_clause(reply: Analysis, match) -> bool:
+    """Whether a match starts its sentence or a clause (nothing but punctuation right before it)."""
+    if match.first == 0:
+        return True
+    before = reply.tokens[match.first - 1]
+    return not before.word or before.sentence != reply.tokens[match.first].sentence
 
 
 def _clients_words(reply: Analysis, match, client: Analysis | None) -> bool:

@@ -377,9 +377,13 @@ def backchannel_only(seg: Segment) -> Hit | None:
 
 @feature("changes the subject", needs="off_topic")
 def off_topic(seg: Segment) -> Hit | None:
-    """Passes: "Anyway, did you see the game last night?"  Fails: "You keep thinking about the game."
+    """Passes: "Anyway, did you see the game last night?"  Fails: "You came anyway, and you keep thinking about the game."
     """
-    return _any_cue(seg, "off_topic")
+    for match in seg.cue("off_topic"):
+        # A one-word turn ('anyway') changes the subject only where it opens a sentence or a clause.
+        if match.last - match.first > 1 or match.first == 0 or not seg.reply.tokens[match.first - 1].word:
+            return _match_hit(match)
+    return None
 
 
 # ---------------------------------------------------------------- about whom
