@@ -43,8 +43,10 @@ def check_command(
             sys.stdout.write(github_annotation(problem) + "\n")
         print(report.summary(), file=sys.stderr)
     else:
+        from empathy_coach.reports.literal import printable
+
         for problem in report.problems:
-            print(problem.as_line())
+            print(printable(problem.as_line()))
         print(report.summary())
     if report.input_error:
         raise typer.Exit(EXIT_INPUT)

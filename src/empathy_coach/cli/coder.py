@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import os
 from enum import Enum
 from pathlib import Path
 from typing import List, Optional
@@ -78,10 +80,15 @@ def fit_command(
     from empathy_coach.scoring.coder.train import examples
     from empathy_coach.scoring.resources import unfitted_coder
 
-    if str(output) in ("", "-"):
+    from empathy_coach.reports.literal import printable
+
+    if str(output) in ("", "-", ".") or not output.name:
         raise UsageError("coder fit: --output needs a file name")
-    if any(_same_file(output, f) for f in [*files, *([corpus] if corpus else [])]):
-        raise UsageError(f"coder fit: --output {output} is one of the inputs; choose another file")
+    if not math.isfinite(span_weight):
+        raise UsageError(f"coder fit: --span-weight expected a number from 0.01 to 10, found {span_weight}")
+    if any(_same_file(output, f) for f in [*files, *([corpus] if corpus else []), *(bank or [])]):
+        raise UsageError(printable(f"coder fit: --output {output} is one of the inputs; choose another file"))
+    output = _output_file(output)
     coded = read_coded(files, corpus)
     if bank:
         from empathy_coach.grading.coded import bank_replies
@@ -93,7 +100,7 @@ def fit_command(
         raise UsageError("coder fit: no coded sentence to learn from (a reply of several sentences teaches only when its code is a question)")
     weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files] + [b.name for b in bank or []], "part": part.value, "span_weight": span_weight})
     _write_atomic(output, msgspec.json.encode(weights.to_builtins()) + b"\n")
-    print(f"empathy-coach: fitted on {len(found)} coded sentences; {len(weights.rows)} features kept; written to {output}")
+    print(printable(f"empathy-coach: fitted on {len(found)} coded sentences; {len(weights.rows)} features kept; written to {output}"))
     raise typer.Exit(EXIT_OK)
 
 
@@ -105,8 +112,6 @@ def _model(coder: Path | None):
         return builtin_coder()
     try:
         load_coder_weights(coder)
-    except OSError as error:
-        raise InputError.single(str(coder), f"cannot read the coder file: {error.strerror or error}", "io") from None
     except ValueError as error:
         raise InputError.single(str(coder), str(error), "coder", 1, 1) from None
     return builtin_coder(str(coder.resolve()))
@@ -119,8 +124,24 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _output_file(output: Path) -> Path:
+    """Where to write: through a symbolic link to its target; never over a folder, pipe or device."""
+    import stat
+
+    from empathy_coach.problems import InputError
+
+    target = Path(os.path.realpath(output)) if output.is_symlink() else output
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return target  # a new file: _write_atomic reports a folder that cannot take it
+    if not stat.S_ISREG(mode):
+        found = "a folder" if stat.S_ISDIR(mode) else "a pipe or device"
+        raise InputError.single(str(output), f"expected --output to be a file name, found {found}", "io")
+    return target
+
+
 def _write_atomic(target: Path, data: bytes) -> None:
-    import os
     import tempfile
 
     from empathy_coach.problems import InputError

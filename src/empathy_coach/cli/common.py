@@ -61,8 +61,10 @@ def console(stderr: bool = False) -> Console:
 
 
 def report_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        print(f"empathy-coach: {problem.location()}: {problem.message}", file=sys.stderr)
+    from empathy_coach.reports.literal import printable
+
+    for problem in problems:  # file names and messages quote the user's text: shown literally
+        print(printable(f"empathy-coach: {problem.location()}: {problem.message}"), file=sys.stderr)
 
 
 def guarded(func: F) -> F:
@@ -76,7 +78,9 @@ def guarded(func: F) -> F:
             report_problems(exc.problems)
             raise typer.Exit(EXIT_INPUT) from None
         except UsageError as exc:
-            print(f"empathy-coach: {exc}", file=sys.stderr)
+            from empathy_coach.reports.literal import printable
+
+            print(printable(f"empathy-coach: {exc}"), file=sys.stderr)
             raise typer.Exit(EXIT_INPUT) from None
         except BrokenPipeError:
             raise typer.Exit(EXIT_OK) from None

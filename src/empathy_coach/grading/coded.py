@@ -20,6 +20,7 @@ from empathy_coach.problems import InputError, Problem
 from empathy_coach.scoring.coder.model import CODES
 
 MAX_PROBLEMS = 20
+PARTS = ("develop", "holdout")
 
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ def read_corpus(path: Path) -> dict[str, tuple[str, str, str]]:
     import msgspec
 
     answers: dict[str, tuple[str, str, str]] = {}
+    expected = 'expected a thread {"thread", "client", "answers": [{"id", "text"}]}'
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -69,11 +71,42 @@ def read_corpus(path: Path) -> dict[str, tuple[str, str, str]]:
                 continue
             try:
                 thread = msgspec.json.decode(raw)
-                for answer in thread["answers"]:
-                    answers[str(answer["id"])] = (str(thread["thread"]), str(thread.get("client", "")), str(answer["text"]))
-            except (msgspec.DecodeError, KeyError, TypeError) as error:
-                raise InputError.single(str(path), f"expected a thread {{\"thread\", \"client\", \"answers\": [{{\"id\", \"text\"}}]}}, found a line that is not one ({error})", "corpus", number, 1) from None
+            except msgspec.DecodeError as error:
+                raise InputError.single(str(path), f"{expected}, found text that is not JSON ({error})", "corpus", number, 1) from None
+            except RecursionError:
+                raise InputError.single(str(path), f"{expected}, found JSON nested too deeply", "corpus", number, 1) from None
+            found = _corpus_problem(thread)
+            if found:
+                raise InputError.single(str(path), f"{expected}, found {found}", "corpus", number, 1)
+            for answer in thread["answers"]:
+                answers[str(answer["id"])] = (str(thread["thread"]), thread.get("client") or "", answer["text"])
     return answers
+
+
+def _corpus_problem(thread: object) -> str | None:
+    """What is wrong with one line of a threads file, or None."""
+    if not isinstance(thread, dict):
+        return _kind(thread)
+    if not _is_id(thread.get("thread")):
+        return f'"thread": {_shown(thread.get("thread"))}'
+    if not isinstance(thread.get("client", ""), (str, type(None))):
+        return f'"client": {_shown(thread.get("client"))}'
+    answers = thread.get("answers")
+    if not isinstance(answers, list):
+        return f'"answers": {_shown(answers)}'
+    for answer in answers:
+        if not isinstance(answer, dict) or not _is_id(answer.get("id")) or not isinstance(answer.get("text"), str):
+            return f"an answer {_shown(answer)}"
+    return None
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
 def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
@@ -105,18 +138,27 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                 except msgspec.DecodeError as error:
                     problem(path, number, f"expected a JSON object, found text that is not JSON ({error})")
                     continue
+                except RecursionError:
+                    problem(path, number, "expected a JSON object, found JSON nested too deeply")
+                    continue
                 if not isinstance(record, dict):
-                    problem(path, number, f"expected a JSON object, found {type(record).__name__}")
+                    problem(path, number, f"expected a JSON object, found {_kind(record)}")
                     continue
                 code = record.get("code")
                 if code not in CODES:
                     problem(path, number, f"expected \"code\" to be one of {', '.join(CODES)}; found {_shown(code)}")
                     continue
                 part = record.get("part", "develop")
+                if part not in PARTS:
+                    problem(path, number, f"expected \"part\" to be {' or '.join(PARTS)}; found {_shown(part)}")
+                    continue
                 if "answer" in record:
                     start, end = record.get("start"), record.get("end")
-                    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
-                        problem(path, number, f"expected \"start\" < \"end\", both whole numbers; found {_shown(start)} and {_shown(end)}")
+                    if not _is_id(record["answer"]):
+                        problem(path, number, f"expected \"answer\" to be an answer id; found {_shown(record['answer'])}")
+                        continue
+                    if type(start) is not int or type(end) is not int or not 0 <= start < end:
+                        problem(path, number, f"expected 0 <= \"start\" < \"end\", both whole numbers; found {_shown(start)} and {_shown(end)}")
                         continue
                     spans.setdefault(str(record["answer"]), []).append((start, end, code, str(path), number, str(part)))
                     continue
@@ -128,6 +170,9 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                 if client is not None and not isinstance(client, str):
                     problem(path, number, f"expected \"client\" to be text; found {_shown(client)}")
                     continue
+                if "id" in record and not _is_id(record["id"]):
+                    problem(path, number, f"expected \"id\" to be text or a whole number; found {_shown(record['id'])}")
+                    continue
                 rid = str(record.get("id", f"{path.name}:{number}"))
                 if rid in seen_ids:
                     problem(path, number, f"duplicate id {_shown(rid)} (first at {seen_ids[rid]})")
@@ -135,6 +180,8 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                 seen_ids[rid] = f"{path}:{number}"
                 replies.append(CodedReply(rid, client, reply, code, client or rid, str(part), str(record.get("source", ""))))
     answers: list[CodedAnswer] = []
+    if corpus is not None and not spans and not problems:
+        read_corpus(corpus)  # a corpus given is read, so a wrong path is not passed over in silence
     if spans:
         if corpus is None:
             path, number = spans[next(iter(spans))][0][3:5]
@@ -162,10 +209,20 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
 
 
 def _shown(value: object) -> str:
+    """A value of a record as found: text quoted, anything else as JSON would write it (none when missing)."""
+    import msgspec
+
     from empathy_coach.reports.literal import printable
 
-    text = value if isinstance(value, str) else repr(value)
-    return repr(printable(text[:80]))
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return repr(value[:80])  # repr shows control and format characters as escapes
+    try:
+        text = msgspec.json.encode(value).decode()
+    except (TypeError, ValueError, RecursionError, msgspec.EncodeError):
+        text = repr(value)
+    return printable(text[:80] + ("..." if len(text) > 80 else ""))
 
 
 def bank_replies(paths: Iterable[Path]) -> list[CodedReply]:

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def printable(text: str) -> str:
-    """User text with control characters made visible, so nothing typed can drive the terminal."""
+    """User text with control characters and bidi overrides made visible, so nothing typed can drive the terminal."""
+    if text.isprintable():  # one C pass; false for every character below that needs care
+        return text
     out = []
     for char in text:
         code = ord(char)
@@ -12,6 +17,8 @@ def printable(text: str) -> str:
             out.append(char)
         elif code < 32 or code == 127 or 0x80 <= code < 0xA0:
             out.append(f"\\x{code:02x}")
+        elif char in BIDI_CONTROLS:
+            out.append(f"\\u{code:04x}")
         else:
             out.append(char)
     return "".join(out)

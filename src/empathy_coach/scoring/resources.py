@@ -85,30 +85,55 @@ def builtin_coder_weights_path() -> Path:
     return builtin_root() / "coder" / CODER_WEIGHTS
 
 
+MAX_CODER_BYTES = 256 * 1024 * 1024  # the built-in file is about 1 MB; a bigger file is not a coder file
+
+
 def load_coder_weights(path: Path, validate: bool = True):
-    """A coder file (`coder fit` output) as Weights; ValueError says what is wrong with it.
+    """A coder file (`coder fit` output) as Weights; ValueError says what is wrong with it (unreadable too).
 
     The built-in file is trusted (it is tested): its rows are not walked at every start-up.
     """
+    import math
+    import stat
+
     import msgspec
 
     from empathy_coach.scoring.coder.model import CODES, FORMAT, Weights
 
     try:
-        data = msgspec.json.decode(path.read_bytes())
+        mode = path.stat().st_mode  # before opening: opening a pipe would wait for a writer
+        if not stat.S_ISREG(mode):
+            raise ValueError("expected a coder file, found " + ("a folder" if stat.S_ISDIR(mode) else "a pipe or device"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CODER_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"expected a readable coder file, found {error.strerror or error}") from None
+    if len(raw) > MAX_CODER_BYTES:
+        raise ValueError(f"expected a coder file of at most {MAX_CODER_BYTES // 2**20} MB, found a bigger file")
+    try:
+        data = msgspec.json.decode(raw)
     except msgspec.DecodeError as error:
         raise ValueError(f"not a coder file: {error}") from None
+    except RecursionError:
+        raise ValueError("not a coder file: JSON nested too deeply") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"not a coder file: expected \"format\": \"{FORMAT}\"")
-    if tuple(data.get("codes", ())) != CODES:
+    codes = data.get("codes")
+    if not isinstance(codes, list) or tuple(codes) != CODES:
         raise ValueError("a coder file must list the 12 behaviour codes in order: " + ", ".join(CODES))
+
+    def number(value: object) -> bool:
+        return type(value) in (int, float) and math.isfinite(value)
+
     bias, rows = data.get("bias"), data.get("weights")
-    if not isinstance(bias, list) or len(bias) != len(CODES) or not all(isinstance(b, (int, float)) for b in bias):
+    if not isinstance(bias, list) or len(bias) != len(CODES) or not all(number(b) for b in bias):
         raise ValueError(f"\"bias\" must be a list of {len(CODES)} numbers")
     if not isinstance(rows, dict):
         raise ValueError("\"weights\" must map each feature to [code index, weight, code index, weight, ...]")
+    if not isinstance(data.get("meta", {}), dict):
+        raise ValueError("\"meta\" must be an object")
     for name, row in rows.items() if validate else ():
-        if not isinstance(row, list) or len(row) % 2 or not all(isinstance(i, int) and 0 <= i < len(CODES) for i in row[::2]) or not all(isinstance(w, (int, float)) for w in row[1::2]):
+        if not isinstance(row, list) or len(row) % 2 or not all(type(i) is int and 0 <= i < len(CODES) for i in row[::2]) or not all(number(w) for w in row[1::2]):
             raise ValueError(f"feature {name!r}: expected [code index 0-11, weight, ...] in pairs")
     return Weights.from_builtins(data)
 
