@@ -492,3 +492,38 @@ def test_fit_output_name_with_escape_codes_is_shown_literally(tmp_path):
     assert out.exit_code == 0, out.output
     _no_terminal_control(out.output)
     assert target.exists()
+
+
+# ---------------------------------------------------------------- fit --bank, inputs given twice
+
+
+def test_fit_bank_empty_path_is_an_error_not_the_current_folder(tmp_path, monkeypatch):
+    data = _rows(tmp_path / "coded.jsonl", SMALL)
+    (tmp_path / "stray.yaml").write_text("id: x\nrules: []\n", encoding="utf-8")  # read as a bank before
+    monkeypatch.chdir(tmp_path)
+    out = runner.invoke(app, ["coder", "fit", str(data), "-o", "out.json", "--bank", "", "--epochs", "1"])
+    _clean_exit_2(out)
+    assert "--bank" in out.output and "empty path" in out.output and not (tmp_path / "out.json").exists()
+
+
+def test_fit_bank_folder_without_banks_is_an_error_and_its_rubrics_are_passed_over(tmp_path):
+    data = _rows(tmp_path / "coded.jsonl", SMALL)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = runner.invoke(app, ["coder", "fit", str(data), "-o", str(tmp_path / "out.json"), "--bank", str(empty), "--epochs", "1"])
+    _clean_exit_2(out)
+    assert str(empty) in out.output and "without any" in out.output
+    folder = _rubric_folder(tmp_path, "mine.json")  # a bank beside its rubric, as `score --bank` reads it
+    mixed = runner.invoke(app, ["coder", "fit", str(data), "-o", str(tmp_path / "out.json"), "--bank", str(folder), "--epochs", "1"])
+    assert mixed.exit_code == 0, mixed.output
+    assert load_coder_weights(tmp_path / "out.json").meta["sentences"] == len(SMALL)
+
+
+def test_the_same_file_given_twice_is_one_clear_error(tmp_path):
+    data = _rows(tmp_path / "coded.jsonl", SMALL)
+    link = tmp_path / "again.jsonl"
+    link.symlink_to(data.name)
+    for second in (str(data), str(link)):
+        out = runner.invoke(app, ["coder", "eval", str(data), second])
+        _clean_exit_2(out)
+        assert "given again" in out.output and "duplicate id" not in out.output

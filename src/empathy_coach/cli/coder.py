@@ -65,7 +65,7 @@ def fit_command(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the fitted coder file (JSON)."),
     corpus: Optional[Path] = CORPUS,
     part: Part = typer.Option(Part.develop, "--part", help="Learn only from records of this part (records without one are 'develop')."),
-    bank: Optional[List[Path]] = typer.Option(None, "--bank", "-b", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."),
+    bank: Optional[List[str]] = typer.Option(None, "--bank", "-b", metavar="<path>", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."),
     epochs: int = typer.Option(20, "--epochs", min=1, max=200, help="Passes over the data."),
     span_weight: float = typer.Option(0.4, "--span-weight", min=0.01, max=10.0, help="Weight of a corpus sentence against a coded reply (replies are what the coder scores)."),
 ) -> None:
@@ -80,8 +80,10 @@ def fit_command(
     from empathy_coach.scoring.coder.train import examples
     from empathy_coach.scoring.resources import unfitted_coder
 
+    from empathy_coach.cli.common import bank_paths
     from empathy_coach.reports.literal import printable
 
+    bank = bank_paths(bank)  # text, not Path: typer would read '' as '.', the current folder
     if str(output) in ("", "-", ".") or not output.name:
         raise UsageError("coder fit: --output needs a file name")
     if not math.isfinite(span_weight):

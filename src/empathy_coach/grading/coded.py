@@ -123,7 +123,13 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
         if len(problems) < MAX_PROBLEMS:
             problems.append(Problem(str(path), line, 1, message, "coded"))
 
+    read: list[Path] = []
     for path in paths:
+        again = next((before for before in read if _same(before, path)), None)
+        if again is not None:
+            problems.append(Problem(str(path), 0, 0, f"expected each file once, found it given again (as {again})", "coded"))
+            continue
+        read.append(path)
         try:
             handle = path.open("rb")
         except OSError as error:
@@ -208,6 +214,13 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
     return CodedSet(replies, answers)
 
 
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a == b or a.samefile(b)
+    except OSError:
+        return False
+
+
 def _shown(value: object) -> str:
     """A value of a record as found: text quoted, anything else as JSON would write it (none when missing)."""
     import msgspec
@@ -231,15 +244,22 @@ def bank_replies(paths: Iterable[Path]) -> list[CodedReply]:
     An example or exemplar with a `behaviour` is a reply a person coded; its group is the turn's
     client statement, so a fold never splits the replies to one statement.
     """
-    from empathy_coach.banks.loader import load_file
+    from empathy_coach.banks.loader import detect_kind, load_parsed
+    from empathy_coach.banks.yamlsource import load_document
     from empathy_coach.paths import yaml_files
 
     out: list[CodedReply] = []
-    files: list[Path] = []
+    docs = []
     for path in paths:
-        files.extend(yaml_files(path) if path.is_dir() else [path])
-    for file in files:
-        bank = load_file(file, "bank").value
+        if path.is_dir():  # a folder's rubrics and lexicons are passed over, as other commands' --bank does
+            found = [doc for file in yaml_files(path) if detect_kind(doc := load_document(file), file) == "bank"]
+            if not found:
+                raise InputError.single(str(path), "expected a bank file or a folder with bank .yaml files, found a folder without any", "no-banks")
+            docs.extend(found)
+        else:
+            docs.append(load_document(path))
+    for doc in docs:
+        bank = load_parsed(doc, "bank").value
         for scenario in bank.scenarios:
             for turn in scenario.turns:
                 labelled = [(e.reply, e.behaviour) for e in turn.examples if e.behaviour] + [(e.reply, e.behaviour) for e in turn.exemplar_list()]
