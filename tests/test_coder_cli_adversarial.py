@@ -527,3 +527,18 @@ def test_the_same_file_given_twice_is_one_clear_error(tmp_path):
         out = runner.invoke(app, ["coder", "eval", str(data), second])
         _clean_exit_2(out)
         assert "given again" in out.output and "duplicate id" not in out.output
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_eval_to_a_full_disk_is_a_one_line_error_not_a_traceback(tmp_path, fmt):
+    import subprocess
+
+    data = _rows(tmp_path / "coded.jsonl", SMALL)
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    with open("/dev/full", "w") as full:  # written to, never replaced
+        done = subprocess.run([sys.executable, "-m", "empathy_coach", "coder", "eval", str(data), "--format", fmt], stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "No space left on device" in done.stderr
+    assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)

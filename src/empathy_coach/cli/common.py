@@ -5,6 +5,7 @@ Heavy imports (rich, msgspec, yaml) happen inside functions so that `--help` sta
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -73,7 +74,10 @@ def guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # here, where a full disk is reported, not in Python's flush at exit
         except InputError as exc:
             report_problems(exc.problems)
             raise typer.Exit(EXIT_INPUT) from None
@@ -84,8 +88,20 @@ def guarded(func: F) -> F:
             raise typer.Exit(EXIT_INPUT) from None
         except BrokenPipeError:
             raise typer.Exit(EXIT_OK) from None
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRORS:
+                raise
+            print(f"empathy-coach: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+            try:  # what is still buffered goes nowhere, so Python's flush at exit does not fail again
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+            raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 def tolerant_stdin() -> None:
