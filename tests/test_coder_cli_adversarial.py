@@ -542,3 +542,13 @@ def test_eval_to_a_full_disk_is_a_one_line_error_not_a_traceback(tmp_path, fmt):
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "No space left on device" in done.stderr
     assert stat.S_ISCHR(Path("/dev/full").stat().st_mode)
+
+
+def test_a_coder_file_too_big_to_be_one_is_refused_before_reading(tmp_path):
+    big = tmp_path / "big.json"
+    with big.open("wb") as handle:  # sparse: no disk and, with the fix, no memory
+        handle.truncate(300 * 2**20)
+    data = _rows(tmp_path / "coded.jsonl", SMALL[:4])
+    out = runner.invoke(app, ["coder", "eval", str(data), "--coder", str(big)])
+    _clean_exit_2(out)
+    assert f"{big}:1:1" in out.output and "at most" in out.output

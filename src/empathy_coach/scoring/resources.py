@@ -101,9 +101,11 @@ def load_coder_weights(path: Path, validate: bool = True):
     from empathy_coach.scoring.coder.model import CODES, FORMAT, Weights
 
     try:
-        mode = path.stat().st_mode  # before opening: opening a pipe would wait for a writer
-        if not stat.S_ISREG(mode):
-            raise ValueError("expected a coder file, found " + ("a folder" if stat.S_ISDIR(mode) else "a pipe or device"))
+        status = path.stat()  # before opening: opening a pipe would wait for a writer
+        if not stat.S_ISREG(status.st_mode):
+            raise ValueError("expected a coder file, found " + ("a folder" if stat.S_ISDIR(status.st_mode) else "a pipe or device"))
+        if status.st_size > MAX_CODER_BYTES:
+            raise ValueError(f"expected a coder file of at most {MAX_CODER_BYTES // 2**20} MB, found {status.st_size // 2**20} MB")
         with path.open("rb") as handle:
             raw = handle.read(MAX_CODER_BYTES + 1)
     except OSError as error:
