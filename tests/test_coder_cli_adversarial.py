@@ -552,3 +552,20 @@ def test_a_coder_file_too_big_to_be_one_is_refused_before_reading(tmp_path):
     out = runner.invoke(app, ["coder", "eval", str(data), "--coder", str(big)])
     _clean_exit_2(out)
     assert f"{big}:1:1" in out.output and "at most" in out.output
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="POSIX modes")
+def test_a_fitted_coder_file_is_readable_like_any_file_and_keeps_the_mode_it_replaces(tmp_path):
+    data = _rows(tmp_path / "coded.jsonl", SMALL)
+    umask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.json"
+        assert runner.invoke(app, ["coder", "fit", str(data), "-o", str(new), "--epochs", "1"]).exit_code == 0
+        assert stat.S_IMODE(new.stat().st_mode) == 0o644  # mkstemp's 0600 before: others sharing the rubric could not read it
+        old = tmp_path / "old.json"
+        old.write_text("{}", encoding="utf-8")
+        old.chmod(0o640)
+        assert runner.invoke(app, ["coder", "fit", str(data), "-o", str(old), "--epochs", "1"]).exit_code == 0
+        assert stat.S_IMODE(old.stat().st_mode) == 0o640 and load_coder_weights(old).meta["sentences"] == len(SMALL)
+    finally:
+        os.umask(umask)

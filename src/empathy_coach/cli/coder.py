@@ -144,6 +144,7 @@ def _output_file(output: Path) -> Path:
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
+    import stat
     import tempfile
 
     from empathy_coach.problems import InputError
@@ -155,6 +156,14 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise InputError.single(str(target), f"cannot write: {error.strerror or error}", "io") from None
     try:
         with os.fdopen(handle, "wb") as out:
+            # mkstemp makes the file private (0600): give it the mode of the file it replaces, or the usual one
+            try:
+                mode = stat.S_IMODE(target.stat().st_mode)
+            except OSError:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.fchmod(out.fileno(), mode)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
