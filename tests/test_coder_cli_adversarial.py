@@ -569,3 +569,20 @@ def test_a_fitted_coder_file_is_readable_like_any_file_and_keeps_the_mode_it_rep
         assert stat.S_IMODE(old.stat().st_mode) == 0o640 and load_coder_weights(old).meta["sentences"] == len(SMALL)
     finally:
         os.umask(umask)
+
+
+def test_overlapping_spans_of_one_answer_and_a_repeated_answer_id_are_located_errors(tmp_path):
+    corpus = _rows(tmp_path / "threads.jsonl", [{"thread": "t", "client": "I'm sad.", "answers": [{"id": "a1", "text": "You feel sad. What happened?"}]}])
+    spans = _rows(tmp_path / "spans.jsonl", [
+        {"answer": "a1", "start": 14, "end": 28, "code": "open_question"},
+        {"answer": "a1", "start": 0, "end": 13, "code": "simple_reflection"},
+        {"answer": "a1", "start": 0, "end": 13, "code": "other"},  # the same sentence coded twice: counted twice before
+    ])
+    out = runner.invoke(app, ["coder", "eval", str(spans), "--corpus", str(corpus)])
+    _clean_exit_2(out)
+    assert f"{spans}:3:1" in out.output and "overlap" in out.output and f"{spans}:2" in out.output
+    assert f"{spans}:1:1" not in out.output
+    twice = _rows(tmp_path / "twice.jsonl", [{"thread": "t", "answers": [{"id": "a1", "text": "x"}]}, {"thread": "u", "answers": [{"id": "a1", "text": "y"}]}])
+    again = runner.invoke(app, ["coder", "eval", str(spans), "--corpus", str(twice)])
+    _clean_exit_2(again)
+    assert f"{twice}:2:1" in again.output and "'a1'" in again.output

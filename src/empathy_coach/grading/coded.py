@@ -79,7 +79,10 @@ def read_corpus(path: Path) -> dict[str, tuple[str, str, str]]:
             if found:
                 raise InputError.single(str(path), f"{expected}, found {found}", "corpus", number, 1)
             for answer in thread["answers"]:
-                answers[str(answer["id"])] = (str(thread["thread"]), thread.get("client") or "", answer["text"])
+                key = str(answer["id"])
+                if key in answers:
+                    raise InputError.single(str(path), f"expected each answer id once, found {_shown(key)} again", "corpus", number, 1)
+                answers[key] = (str(thread["thread"]), thread.get("client") or "", answer["text"])
     return answers
 
 
@@ -206,6 +209,11 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                         problem(Path(where), number, f"expected a span inside the answer's {len(text)} characters; found {start}-{end}")
                         continue
                     good.append((start, end, code))
+                last: tuple[int, str, int] | None = None  # end, file and line of the span before, in text order
+                for start, end, _code, where, number, _part in sorted((i for i in items if i[1] <= len(text)), key=lambda item: (item[0], item[1], item[3], item[4])):
+                    if last is not None and start < last[0]:
+                        problem(Path(where), number, f"expected spans of one answer not to overlap; found {start}-{end}, which overlaps the span at {last[1]}:{last[2]}")
+                    last = (end, where, number) if last is None or end > last[0] else last
                 answers.append(CodedAnswer(answer_id, thread, client, text, good, items[0][5]))
     if problems:
         raise InputError(problems)
