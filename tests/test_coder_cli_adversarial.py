@@ -586,3 +586,10 @@ def test_overlapping_spans_of_one_answer_and_a_repeated_answer_id_are_located_er
     again = runner.invoke(app, ["coder", "eval", str(spans), "--corpus", str(twice)])
     _clean_exit_2(again)
     assert f"{twice}:2:1" in again.output and "'a1'" in again.output
+
+
+def test_standard_input_is_refused_with_a_message_that_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = runner.invoke(app, ["coder", "eval", "-"], input=json.dumps(SMALL[0]) + "\n")
+    _clean_exit_2(out)
+    assert "standard input" in out.output and "No such file" not in out.output

@@ -133,6 +133,9 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
             problems.append(Problem(str(path), 0, 0, f"expected each file once, found it given again (as {again})", "coded"))
             continue
         read.append(path)
+        if str(path) == "-" and not path.exists():
+            problems.append(Problem("-", 0, 0, "expected a file of coded records, found '-': standard input is not read here (save the records to a file)", "io"))
+            continue
         try:
             handle = path.open("rb")
         except OSError as error:
