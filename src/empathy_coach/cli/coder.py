@@ -10,7 +10,13 @@ from typing import List, Optional
 
 import typer
 
-from empathy_coach.cli.common import EXIT_OK, ListFormat, UsageError, guarded, write_json
+from empathy_coach.cli.common import (
+    EXIT_OK,
+    ListFormat,
+    UsageError,
+    guarded,
+    write_json,
+)
 
 
 class Part(str, Enum):
@@ -75,13 +81,12 @@ def fit_command(
     """
     import msgspec
 
+    from empathy_coach.cli.common import bank_paths
     from empathy_coach.grading.coded import read_coded
+    from empathy_coach.reports.literal import printable
     from empathy_coach.scoring.coder.fit import fit
     from empathy_coach.scoring.coder.train import examples
     from empathy_coach.scoring.resources import unfitted_coder
-
-    from empathy_coach.cli.common import bank_paths
-    from empathy_coach.reports.literal import printable
 
     bank = bank_paths(bank)  # text, not Path: typer would read '' as '.', the current folder
     if str(output) in ("", "-", ".") or not output.name:

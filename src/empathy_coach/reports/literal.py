@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
