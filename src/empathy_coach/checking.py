@@ -95,7 +95,7 @@ def run_check(paths: list[Path], run_examples: bool = True) -> CheckReport:
         if problem is not None:
             problems.append(Problem(str(file), 1, 1, problem, "coder"))
     report = CheckReport(files=catalog.checked_files + len(coder_files))
-    if run_examples and not any(p.level == "error" and p.code in ("unresolved", "reference") for p in problems):
+    if run_examples and not any(p.level == "error" and p.code in ("unresolved", "reference", "coder") for p in problems):
         from empathy_coach.scoring.examples import run_examples as run_turn_examples
 
         outcome = run_turn_examples(catalog, only_source="explicit")
@@ -132,8 +132,6 @@ def coder_file_problem(path: Path) -> str | None:
 
     try:
         load_coder_weights(path)
-    except OSError as error:
-        return f"expected a readable coder file, found {error.strerror or error}"
     except ValueError as error:
         return str(error)
     return None

@@ -9,7 +9,6 @@ from pathlib import Path
 import typer
 
 from empathy_coach.cli.common import EXIT_BELOW, EXIT_INPUT, EXIT_OK, guarded, write_json
-from empathy_coach.literal import printable
 
 
 class CheckFormat(StrEnum):
@@ -43,6 +42,8 @@ def check_command(
             sys.stdout.write(github_annotation(problem) + "\n")
         print(report.summary(), file=sys.stderr)
     else:
+        from empathy_coach.literal import printable
+
         for problem in report.problems:
             print(printable(problem.as_line()))
         print(report.summary())

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import os
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from empathy_coach.cli.common import EXIT_OK, ListFormat, UsageError, guarded, write_json
+from empathy_coach.cli.common import (
+    EXIT_OK,
+    ListFormat,
+    UsageError,
+    guarded,
+    write_json,
+)
 
 
 class Part(StrEnum):
@@ -62,10 +70,13 @@ def fit_command(
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the fitted coder file (JSON)."),
     corpus: Path | None = CORPUS,
     part: Part = typer.Option(Part.develop, "--part", help="Learn only from records of this part (records without one are 'develop')."),
-    bank: list[Path] | None = typer.Option(None, "--bank", "-b", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."),
+    bank: list[str] | None = typer.Option(
+        None, "--bank", "-b", metavar="<path>", help="Also learn from the labelled examples and exemplars of these banks (files or folders)."
+    ),
     epochs: int = typer.Option(20, "--epochs", min=1, max=200, help="Passes over the data."),
-    span_weight: float = typer.Option(0.4, "--span-weight", min=0.01, max=10.0, help="Weight of a corpus sentence against a coded reply (replies are "
-                                                                                     "what the coder scores)."),
+    span_weight: float = typer.Option(
+        0.4, "--span-weight", min=0.01, max=10.0, help="Weight of a corpus sentence against a coded reply (replies are what the coder scores)."
+    ),
 ) -> None:
     """Fit the coder's decision layer to coded records and write it as a coder file.
 
@@ -73,28 +84,34 @@ def fit_command(
     """
     import msgspec
 
+    from empathy_coach.cli.common import bank_paths
     from empathy_coach.grading.coded import read_coded
+    from empathy_coach.literal import printable
     from empathy_coach.scoring.assets import unfitted_coder
     from empathy_coach.scoring.coder.fit import fit
     from empathy_coach.scoring.coder.train import examples
 
-    if str(output) in ("", "-"):
+    banks: list[Path] = bank_paths(bank)  # given as text, not Path: typer would read '' as '.', the current folder
+    if str(output) in ("", "-", ".") or not output.name:
         raise UsageError("coder fit: --output needs a file name")
-    if any(_same_file(output, f) for f in [*files, *([corpus] if corpus else [])]):
-        raise UsageError(f"coder fit: --output {output} is one of the inputs; choose another file")
+    if not math.isfinite(span_weight):
+        raise UsageError(f"coder fit: --span-weight expected a number from 0.01 to 10, found {span_weight}")
+    if any(_same_file(output, f) for f in [*files, *([corpus] if corpus else []), *banks]):
+        raise UsageError(printable(f"coder fit: --output {output} is one of the inputs; choose another file"))
+    output = _output_file(output)
     coded = read_coded(files, corpus)
-    if bank:
+    if banks:
         from empathy_coach.grading.coded import bank_replies
 
-        coded.replies.extend(bank_replies(bank))
+        coded.replies.extend(bank_replies(banks))
     base = unfitted_coder()
     found = examples(base, coded, None if part is Part.all else part.value, span_weight=span_weight)
     if not found:
         raise UsageError("coder fit: no coded sentence to learn from (a reply of several sentences teaches only when its code is a question)")
-    weights = fit(found, epochs=epochs, rate=0.1, meta={"inputs": [f.name for f in files] + [b.name for b in bank or []], "part": part.value,
-                                                        "span_weight": span_weight})
+    meta = {"inputs": [f.name for f in files] + [b.name for b in banks], "part": part.value, "span_weight": span_weight}
+    weights = fit(found, epochs=epochs, rate=0.1, meta=meta)
     _write_atomic(output, msgspec.json.encode(weights.to_builtins()) + b"\n")
-    print(f"empathy-coach: fitted on {len(found)} coded sentences; {len(weights.rows)} features kept; written to {output}")
+    print(printable(f"empathy-coach: fitted on {len(found)} coded sentences; {len(weights.rows)} features kept; written to {output}"))
     raise typer.Exit(EXIT_OK)
 
 
@@ -106,8 +123,6 @@ def _model(coder: Path | None):
         return builtin_coder()
     try:
         load_coder_weights(coder)
-    except OSError as error:
-        raise InputError.single(str(coder), f"cannot read the coder file: {error.strerror or error}", "io") from None
     except ValueError as error:
         raise InputError.single(str(coder), str(error), "coder", 1, 1) from None
     return builtin_coder(str(coder.resolve()))
@@ -120,8 +135,25 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _output_file(output: Path) -> Path:
+    """Where to write: through a symbolic link to its target; never over a folder, pipe or device."""
+    import stat
+
+    from empathy_coach.problems import InputError
+
+    target = Path(os.path.realpath(output)) if output.is_symlink() else output
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return target  # a new file: _write_atomic reports a folder that cannot take it
+    if not stat.S_ISREG(mode):
+        found = "a folder" if stat.S_ISDIR(mode) else "a pipe or device"
+        raise InputError.single(str(output), f"expected --output to be a file name, found {found}", "io")
+    return target
+
+
 def _write_atomic(target: Path, data: bytes) -> None:
-    import os
+    import stat
     import tempfile
 
     from empathy_coach.problems import InputError
@@ -133,6 +165,14 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise InputError.single(str(target), f"cannot write: {error.strerror or error}", "io") from None
     try:
         with os.fdopen(handle, "wb") as out:
+            # mkstemp makes the file private (0600): give it the mode of the file it replaces, or the usual one
+            try:
+                mode = stat.S_IMODE(target.stat().st_mode)
+            except OSError:
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.fchmod(out.fileno(), mode)
             out.write(data)
             out.flush()
             os.fsync(out.fileno())

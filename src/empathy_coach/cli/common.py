@@ -5,6 +5,7 @@ Heavy imports (rich, msgspec, yaml) happen inside functions so that `--help` sta
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import os
@@ -65,8 +66,8 @@ def console(stderr: bool = False) -> Console:
 
 
 def report_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        print(f"empathy-coach: {printable(problem.location())}: {printable(problem.message)}", file=sys.stderr)
+    for problem in problems:  # file names and messages quote the user's text: shown literally
+        print(printable(f"empathy-coach: {problem.location()}: {problem.message}"), file=sys.stderr)
 
 
 def guarded(func: F) -> F:
@@ -75,7 +76,10 @@ def guarded(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # here, where a full disk is reported, not in Python's flush at exit
         except InputError as exc:
             report_problems(exc.problems)
             raise typer.Exit(EXIT_INPUT) from None
@@ -87,8 +91,20 @@ def guarded(func: F) -> F:
             raise typer.Exit(EXIT_INPUT) from None
         except BrokenPipeError:
             raise typer.Exit(EXIT_OK) from None
+        except OSError as exc:
+            if exc.errno not in _WRITE_ERRORS:
+                raise
+            print(f"empathy-coach: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+            try:  # what is still buffered goes nowhere, so Python's flush at exit does not fail again
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+            raise typer.Exit(EXIT_INPUT) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 def tolerant_stdin() -> None:

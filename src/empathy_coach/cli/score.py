@@ -90,7 +90,7 @@ def _rubric_scorer(ref: str, bank: list[Path] | None, cat=None):
         raise UsageError(
             f"score: no rubric '{ref}'" + (f" (did you mean '{close[0]}'?)" if close else f" (known: {known}; or give a .yaml file)")
         ) from None
-    return rubric_scorer(cat, loaded.value), cat
+    return rubric_scorer(cat, loaded.value, loaded.path, loaded.document), cat
 
 
 def _score_on_turn(reply: str, scenario_id: str, turn_id: str | None, bank: list[Path] | None, rubric: str | None = None):

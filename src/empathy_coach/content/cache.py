@@ -88,14 +88,33 @@ def builtin_coder_weights_path() -> Path:
     return builtin_root() / "coder" / CODER_WEIGHTS
 
 
+MAX_CODER_BYTES = 256 * 1024 * 1024  # the built-in file is about 1 MB; a bigger file is not a coder file
+
+
 def read_coder_file(path: Path) -> dict[str, Any]:
-    """A coder file (`coder fit` output) as plain data; ValueError if it is not JSON or not an object."""
+    """A coder file (`coder fit` output) as plain data; ValueError if it cannot be read, is not JSON or not an object."""
+    import stat
+
     import msgspec
 
     try:
-        data = msgspec.json.decode(path.read_bytes())
+        status = path.stat()  # before opening: opening a pipe would wait for a writer
+        if not stat.S_ISREG(status.st_mode):
+            raise ValueError("expected a coder file, found " + ("a folder" if stat.S_ISDIR(status.st_mode) else "a pipe or device"))
+        if status.st_size > MAX_CODER_BYTES:
+            raise ValueError(f"expected a coder file of at most {MAX_CODER_BYTES // 2**20} MB, found {status.st_size // 2**20} MB")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CODER_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"expected a readable coder file, found {error.strerror or error}") from None
+    if len(raw) > MAX_CODER_BYTES:
+        raise ValueError(f"expected a coder file of at most {MAX_CODER_BYTES // 2**20} MB, found a bigger file")
+    try:
+        data = msgspec.json.decode(raw)
     except msgspec.DecodeError as error:
         raise ValueError(f"not a coder file: {error}") from None
+    except RecursionError:
+        raise ValueError("not a coder file: JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError("not a coder file: expected a JSON object")
     return data

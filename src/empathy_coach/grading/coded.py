@@ -20,6 +20,7 @@ from empathy_coach.problems import InputError, Problem
 from empathy_coach.scoring.coder.model import CODES
 
 MAX_PROBLEMS = 20
+PARTS = ("develop", "holdout")
 
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ def read_corpus(path: Path) -> dict[str, tuple[str, str, str]]:
     import msgspec
 
     answers: dict[str, tuple[str, str, str]] = {}
+    expected = 'expected a thread {"thread", "client", "answers": [{"id", "text"}]}'
     try:
         handle = path.open("rb")
     except OSError as error:
@@ -69,12 +71,45 @@ def read_corpus(path: Path) -> dict[str, tuple[str, str, str]]:
                 continue
             try:
                 thread = msgspec.json.decode(raw)
-                for answer in thread["answers"]:
-                    answers[str(answer["id"])] = (str(thread["thread"]), str(thread.get("client", "")), str(answer["text"]))
-            except (msgspec.DecodeError, KeyError, TypeError) as error:
-                raise InputError.single(str(path), f"expected a thread {{\"thread\", \"client\", \"answers\": [{{\"id\", \"text\"}}]}}, found a line "
-                                                   f"that is not one ({error})", "corpus", number, 1) from None
+            except msgspec.DecodeError as error:
+                raise InputError.single(str(path), f"{expected}, found text that is not JSON ({error})", "corpus", number, 1) from None
+            except RecursionError:
+                raise InputError.single(str(path), f"{expected}, found JSON nested too deeply", "corpus", number, 1) from None
+            found = _corpus_problem(thread)
+            if found:
+                raise InputError.single(str(path), f"{expected}, found {found}", "corpus", number, 1)
+            for answer in thread["answers"]:
+                key = str(answer["id"])
+                if key in answers:
+                    raise InputError.single(str(path), f"expected each answer id once, found {_shown(key)} again", "corpus", number, 1)
+                answers[key] = (str(thread["thread"]), thread.get("client") or "", answer["text"])
     return answers
+
+
+def _corpus_problem(thread: object) -> str | None:
+    """What is wrong with one line of a threads file, or None."""
+    if not isinstance(thread, dict):
+        return _kind(thread)
+    if not _is_id(thread.get("thread")):
+        return f'"thread": {_shown(thread.get("thread"))}'
+    if not isinstance(thread.get("client", ""), (str, type(None))):
+        return f'"client": {_shown(thread.get("client"))}'
+    answers = thread.get("answers")
+    if not isinstance(answers, list):
+        return f'"answers": {_shown(answers)}'
+    for answer in answers:
+        if not isinstance(answer, dict) or not _is_id(answer.get("id")) or not isinstance(answer.get("text"), str):
+            return f"an answer {_shown(answer)}"
+    return None
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
 
 
 def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
@@ -91,7 +126,17 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
         if len(problems) < MAX_PROBLEMS:
             problems.append(Problem(str(path), line, 1, message, "coded"))
 
+    read: list[Path] = []
     for path in paths:
+        again = next((before for before in read if _same(before, path)), None)
+        if again is not None:
+            problems.append(Problem(str(path), 0, 0, f"expected each file once, found it given again (as {again})", "coded"))
+            continue
+        read.append(path)
+        if str(path) == "-" and not path.exists():
+            message = "expected a file of coded records, found '-': standard input is not read here (save the records to a file)"
+            problems.append(Problem("-", 0, 0, message, "io"))
+            continue
         try:
             handle = path.open("rb")
         except OSError as error:
@@ -106,18 +151,27 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                 except msgspec.DecodeError as error:
                     problem(path, number, f"expected a JSON object, found text that is not JSON ({error})")
                     continue
+                except RecursionError:
+                    problem(path, number, "expected a JSON object, found JSON nested too deeply")
+                    continue
                 if not isinstance(record, dict):
-                    problem(path, number, f"expected a JSON object, found {type(record).__name__}")
+                    problem(path, number, f"expected a JSON object, found {_kind(record)}")
                     continue
                 code = record.get("code")
                 if code not in CODES:
                     problem(path, number, f"expected \"code\" to be one of {', '.join(CODES)}; found {_shown(code)}")
                     continue
                 part = record.get("part", "develop")
+                if part not in PARTS:
+                    problem(path, number, f"expected \"part\" to be {' or '.join(PARTS)}; found {_shown(part)}")
+                    continue
                 if "answer" in record:
                     start, end = record.get("start"), record.get("end")
-                    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
-                        problem(path, number, f"expected \"start\" < \"end\", both whole numbers; found {_shown(start)} and {_shown(end)}")
+                    if not _is_id(record["answer"]):
+                        problem(path, number, f"expected \"answer\" to be an answer id; found {_shown(record['answer'])}")
+                        continue
+                    if type(start) is not int or type(end) is not int or not 0 <= start < end:
+                        problem(path, number, f"expected 0 <= \"start\" < \"end\", both whole numbers; found {_shown(start)} and {_shown(end)}")
                         continue
                     spans.setdefault(str(record["answer"]), []).append((start, end, code, str(path), number, str(part)))
                     continue
@@ -130,6 +184,9 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                 if client is not None and not isinstance(client, str):
                     problem(path, number, f"expected \"client\" to be text; found {_shown(client)}")
                     continue
+                if "id" in record and not _is_id(record["id"]):
+                    problem(path, number, f"expected \"id\" to be text or a whole number; found {_shown(record['id'])}")
+                    continue
                 rid = str(record.get("id", f"{path.name}:{number}"))
                 if rid in seen_ids:
                     problem(path, number, f"duplicate id {_shown(rid)} (first at {seen_ids[rid]})")
@@ -137,6 +194,8 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                 seen_ids[rid] = f"{path}:{number}"
                 replies.append(CodedReply(rid, client, reply, code, client or rid, str(part), str(record.get("source", ""))))
     answers: list[CodedAnswer] = []
+    if corpus is not None and not spans and not problems:
+        read_corpus(corpus)  # a corpus given is read, so a wrong path is not passed over in silence
     if spans:
         if corpus is None:
             where, number = spans[next(iter(spans))][0][3:5]
@@ -155,6 +214,13 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
                         problem(Path(where), number, f"expected a span inside the answer's {len(text)} characters; found {start}-{end}")
                         continue
                     good.append((start, end, code))
+                last: tuple[int, str, int] | None = None  # end, file and line of the span before, in text order
+                inside = sorted((i for i in items if i[1] <= len(text)), key=lambda item: (item[0], item[1], item[3], item[4]))
+                for start, end, _code, where, number, _part in inside:
+                    if last is not None and start < last[0]:
+                        problem(Path(where), number,
+                                f"expected spans of one answer not to overlap; found {start}-{end}, which overlaps the span at {last[1]}:{last[2]}")
+                    last = (end, where, number) if last is None or end > last[0] else last
                 answers.append(CodedAnswer(answer_id, thread, client, text, good, items[0][5]))
     if problems:
         raise InputError(problems)
@@ -163,11 +229,28 @@ def read_coded(paths: Iterable[Path], corpus: Path | None = None) -> CodedSet:
     return CodedSet(replies, answers)
 
 
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a == b or a.samefile(b)
+    except OSError:
+        return False
+
+
 def _shown(value: object) -> str:
+    """A value of a record as found: text quoted, anything else as JSON would write it (none when missing)."""
+    import msgspec
+
     from empathy_coach.literal import printable
 
-    text = value if isinstance(value, str) else repr(value)
-    return repr(printable(text[:80]))
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return repr(value[:80])  # repr shows control and format characters as escapes
+    try:
+        text = msgspec.json.encode(value).decode()
+    except (TypeError, ValueError, RecursionError, msgspec.EncodeError):
+        text = repr(value)
+    return printable(text[:80] + ("..." if len(text) > 80 else ""))
 
 
 def bank_replies(paths: Iterable[Path]) -> list[CodedReply]:
@@ -176,15 +259,22 @@ def bank_replies(paths: Iterable[Path]) -> list[CodedReply]:
     An example or exemplar with a `behaviour` is a reply a person coded; its group is the turn's
     client statement, so a fold never splits the replies to one statement.
     """
-    from empathy_coach.banks.loader import load_file
+    from empathy_coach.banks.loader import detect_kind, load_parsed
+    from empathy_coach.banks.yamlsource import load_document
     from empathy_coach.paths import yaml_files
 
     out: list[CodedReply] = []
-    files: list[Path] = []
+    docs = []
     for path in paths:
-        files.extend(yaml_files(path) if path.is_dir() else [path])
-    for file in files:
-        bank = load_file(file, "bank").value
+        if path.is_dir():  # a folder's rubrics and lexicons are passed over, as other commands' --bank does
+            found = [doc for file in yaml_files(path) if detect_kind(doc := load_document(file), file) == "bank"]
+            if not found:
+                raise InputError.single(str(path), "expected a bank file or a folder with bank .yaml files, found a folder without any", "no-banks")
+            docs.extend(found)
+        else:
+            docs.append(load_document(path))
+    for doc in docs:
+        bank = load_parsed(doc, "bank").value
         for scenario in bank.scenarios:
             for turn in scenario.turns:
                 labelled = [(e.reply, e.behaviour) for e in turn.examples if e.behaviour] + [(e.reply, e.behaviour) for e in turn.exemplar_list()]

@@ -54,24 +54,34 @@ def weights_from_data(data: dict[str, Any], validate: bool = True) -> Weights:
     """A coder file's data as Weights; ValueError says what is wrong with it."""
     if data.get("format") != FORMAT:
         raise ValueError(f"not a coder file: expected \"format\": \"{FORMAT}\"")
-    if tuple(data.get("codes", ())) != CODES:
+    codes = data.get("codes")
+    if not isinstance(codes, list) or tuple(codes) != CODES:
         raise ValueError("a coder file must list the 12 behaviour codes in order: " + ", ".join(CODES))
     bias, rows = data.get("bias"), data.get("weights")
-    if not isinstance(bias, list) or len(bias) != len(CODES) or not all(isinstance(b, (int, float)) for b in bias):
+    if not isinstance(bias, list) or len(bias) != len(CODES) or not all(_number(b) for b in bias):
         raise ValueError(f"\"bias\" must be a list of {len(CODES)} numbers")
     if not isinstance(rows, dict):
         raise ValueError("\"weights\" must map each feature to [code index, weight, code index, weight, ...]")
+    if not isinstance(data.get("meta", {}), dict):
+        raise ValueError("\"meta\" must be an object")
     for name, row in rows.items() if validate else ():
         if not _valid_row(row):
             raise ValueError(f"feature {name!r}: expected [code index 0-11, weight, ...] in pairs")
     return Weights.from_builtins(data)
 
 
+def _number(value: object) -> bool:
+    """A finite int or float (not a bool, NaN or infinity)."""
+    import math
+
+    return type(value) in (int, float) and math.isfinite(value)  # type: ignore[arg-type]
+
+
 def _valid_row(row: object) -> bool:
     if not isinstance(row, list) or len(row) % 2:
         return False
-    indices_ok = all(isinstance(i, int) and 0 <= i < len(CODES) for i in row[::2])
-    return indices_ok and all(isinstance(w, (int, float)) for w in row[1::2])
+    indices_ok = all(type(i) is int and 0 <= i < len(CODES) for i in row[::2])
+    return indices_ok and all(_number(w) for w in row[1::2])
 
 
 def load_coder_weights(path: Path, validate: bool = True) -> Weights:

@@ -390,27 +390,40 @@ def scorer_for(catalog: CatalogLike, ref: Any) -> Scorer:
     """The scorer for a scenario of a catalog: its rubric with the lexicons the catalog resolves."""
     rubric = catalog.rubric_for(ref)
     path = None
+    document = None
     find = getattr(catalog, "rubric", None)  # only the full Catalog knows where a rubric's file is
     if rubric.coder and find is not None:  # a fitted coder file is found beside its rubric
-        path = find(ref.scenario.rubric or ref.bank.rubric, ref.loaded).path
-    return _catalog_scorer(catalog, rubric, path)
+        loaded = find(ref.scenario.rubric or ref.bank.rubric, ref.loaded)
+        path, document = loaded.path, loaded.document
+    return _catalog_scorer(catalog, rubric, path, document)
 
 
-def rubric_scorer(catalog: CatalogLike, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
+def rubric_scorer(catalog: CatalogLike, rubric: m.Rubric, rubric_path: str | None = None, document: Any = None) -> Scorer:
     """The scorer for any rubric of a catalog (`score --rubric`), with the lexicons the catalog resolves."""
-    return _catalog_scorer(catalog, rubric, rubric_path)
+    return _catalog_scorer(catalog, rubric, rubric_path, document)
 
 
-def coder_for(rubric: m.Rubric, rubric_path: str | None) -> CoderModel:
-    """The built-in coder, or the fitted coder file a rubric names (relative to the rubric's file)."""
+def coder_for(rubric: m.Rubric, rubric_path: str | None, document=None) -> CoderModel:
+    """The built-in coder, or the fitted coder file a rubric names (relative to the rubric's file).
+
+    A coder file that is missing or broken is bad input: InputError at the rubric's `coder:` key
+    (its line when the rubric's parsed `document` is given).
+    """
     from pathlib import Path
 
+    from empathy_coach.problems import InputError, Problem
     from empathy_coach.scoring.assets import builtin_coder
 
     if not rubric.coder:
         return builtin_coder()
     base = Path(rubric_path).parent if rubric_path else Path(".")
-    return builtin_coder(str((base / rubric.coder).resolve()))
+    try:
+        return builtin_coder(str((base / rubric.coder).resolve()))
+    except (OSError, ValueError) as error:
+        message = f"coder {rubric.coder!r}: {error}"
+        if document is not None:
+            raise InputError([document.problem(("coder",), message, "coder")]) from None
+        raise InputError([Problem(str(rubric_path or f"rubric {rubric.id}"), 0, 0, message, "coder")]) from None
 
 
 class ScorerCache:
@@ -439,12 +452,12 @@ def scorer_cache(catalog: object) -> ScorerCache:
     return cache
 
 
-def _catalog_scorer(catalog: CatalogLike, rubric: m.Rubric, rubric_path: str | None = None) -> Scorer:
+def _catalog_scorer(catalog: CatalogLike, rubric: m.Rubric, rubric_path: str | None = None, document: Any = None) -> Scorer:
     def build() -> Scorer:
         from empathy_coach.content.cache import builtin_lexicon
         from empathy_coach.scoring.assets import builtin_tables
 
-        coder = coder_for(rubric, rubric_path)
+        coder = coder_for(rubric, rubric_path, document)
         loaded = {name: catalog.lexicon(name) for name in rubric.lexicons}
         if all(item is None or item.source == "built-in" for item in loaded.values()):
             return Scorer(rubric, builtin_tables(tuple(rubric.lexicons)), coder)
