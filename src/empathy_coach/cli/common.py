@@ -139,12 +139,19 @@ def bank_paths(values: list | None, option: str = "--bank") -> list:
     return out
 
 
-def catalog(paths: list | None = None, *, strict: bool = True):
+def catalog(paths: list | None = None, *, strict: bool = True, examples: bool = False):
+    """The content a command reads. Without the turns' calibration examples (`examples=False`), the
+    built-in part comes from the MessagePack cache instead of being parsed as YAML at every call."""
     from pathlib import Path
 
+    given = [Path(p) for p in paths or []]
+    if strict and not examples:
+        from empathy_coach.content.catalog import full_catalog
+
+        return full_catalog(given)
     from empathy_coach.banks.catalog import Catalog
 
-    return Catalog.discover([Path(p) for p in paths or []], strict=strict)
+    return Catalog.discover(given, strict=strict)
 
 
 # ---------------------------------------------------------------- standard output

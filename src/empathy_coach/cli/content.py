@@ -146,7 +146,7 @@ def show_command(
     """Print one scenario: setting, every turn, cues, targets, exemplars and branching."""
     import msgspec
 
-    cat = catalog(bank_paths(bank))
+    cat = catalog(bank_paths(bank), examples=True)
     try:
         ref = cat.find_scenario(scenario_id)
     except KeyError:

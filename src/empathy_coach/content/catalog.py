@@ -121,6 +121,16 @@ def drill_catalog(paths: Sequence[Path] = (), *, use_cache: bool = True) -> Cata
     cached = builtin_cached() if use_cache else None
     if cached is not None and not paths and not _user_content():
         return BuiltinCatalog.from_cached(cached)
+    return _full_catalog(paths, cached)
+
+
+def full_catalog(paths: Sequence[Path] = ()) -> Catalog:
+    """Catalog.discover(paths) (strict), with the built-in part from the cache: the turns' calibration
+    examples left out, which only `check` and `show` read."""
+    return _full_catalog(paths, builtin_cached())
+
+
+def _full_catalog(paths: Sequence[Path], cached: Cached | None) -> Catalog:
     from empathy_coach.banks.catalog import Catalog
     from empathy_coach.problems import InputError
 
