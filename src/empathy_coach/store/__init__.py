@@ -1,6 +1,7 @@
 """The SQLite progress database: sessions, scored replies, and when each turn comes back.
 
-    from empathy_coach.practice.progress import open_store  # the store with the drill's schedule
+Open it with the drill's schedule through `empathy_coach.practice.progress.open_store` (the store
+itself never imports `practice`):
 
     with open_store() as store:
         session = store.start_session(banks=["core"])
