@@ -32,6 +32,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from empathy_coach.banks.fields import SKILLS
 from empathy_coach.reports.class_input import BadRecord, Reply, Unreadable, expand, read
 from empathy_coach.scoring.metrics import BehaviourMetrics, metrics_from_counts
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS
@@ -44,15 +45,7 @@ BAD_SHOWN = 200  # bad records listed by location (all are counted)
 DISPUTES_SHOWN = 500
 HISTOGRAM_BINS = 10  # 0-9, 10-19, ..., 90-100
 
-SKILL_ORDER = (
-    "reflect_feeling",
-    "reflect_content",
-    "complex_reflection",
-    "double_sided_reflection",
-    "summary",
-    "validation",
-    "notice_nonverbal",
-)
+SKILL_ORDER = SKILLS  # the bank models' one list of skills, in their order
 UNKNOWN_SKILL = "unknown"
 
 #: Behaviour groups for the mix: the codes an instructor reads together.

@@ -15,7 +15,7 @@ from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockF
 from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.rules import Context, Outcome, RelatedWords, welcome_questions
 from empathy_coach.scoring.tables import Lexicons
-from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, STOPWORDS, Analysis
+from empathy_coach.scoring.text import MAX_ANALYSED_CHARS, Analysis, client_used
 
 MAX_TIPS = 3
 
@@ -265,7 +265,7 @@ class Scorer:
             # given back ("you tell your son you're fine"), not the counsellor's move; words the client
             # never said ("..., and that's selfish of you") are the counsellor's own.
             if (any(a <= match.start < b for a, b in reflection_spans) and not _opens_act(reply, match, reflection_spans)
-                    and not self._own_interpretation(reply, match) and _clients_words(reply, match, client)):
+                    and not self._own_interpretation(reply, match) and client_used(reply, match.first, match.last, client)):
                 continue
             span = (match.start, match.end)
             if span in seen_spans:
@@ -305,15 +305,6 @@ def _opens_clause(reply: Analysis, match) -> bool:
         return True
     before = reply.tokens[match.first - 1]
     return not before.word or before.sentence != reply.tokens[match.first].sentence
-
-
-def _clients_words(reply: Analysis, match, client: Analysis | None) -> bool:
-    """Whether the client used the content words of a matched phrase."""
-    if client is None:
-        return False
-    words = [t for t in reply.tokens[match.first : match.last] if t.word and t.text not in STOPWORDS]
-    stems = client.stems()
-    return bool(words) and all(t.stem in stems for t in words)
 
 
 def _opens_act(reply: Analysis, match, spans: list[tuple[int, int]]) -> bool:

@@ -325,6 +325,16 @@ def _mark_negation(tokens: list[Token]) -> None:
             remaining -= 1
 
 
+def client_used(reply: Analysis, first: int, last: int, client: Analysis | None) -> bool:
+    """Whether the client used every content word of tokens [first, last) of the reply: their words
+    given back, not the counsellor's."""
+    if client is None:
+        return False
+    words = [t for t in reply.tokens[first:last] if t.word and t.text not in STOPWORDS]
+    stems = client.stems()
+    return bool(words) and all(t.stem in stems for t in words)
+
+
 def phrase_tokens(phrase: str) -> tuple[str, ...]:
     """A lexicon or rubric phrase as the normalised words a reply is matched against."""
     normalised, _ = _normalise(phrase)

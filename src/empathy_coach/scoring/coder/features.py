@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from empathy_coach.scoring.coder.segment import Segment
+from empathy_coach.scoring.text import client_used
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,17 +62,6 @@ def _any_cue(seg: Segment, category: str, *, unnegated: bool = False) -> Hit | N
 def _lead_cue(seg: Segment, category: str) -> Hit | None:
     match = seg.cue_at(category, seg.lead)
     return _match_hit(match) if match is not None else None
-
-
-def _clients_own(seg: Segment, match) -> bool:
-    """Whether the client used every content word of a matched phrase: their words given back, not the counsellor's."""
-    if seg.client is None:
-        return False
-    from empathy_coach.scoring.text import STOPWORDS
-
-    words = [t for t in seg.reply.tokens[match.first : match.last] if t.word and t.text not in STOPWORDS]
-    stems = seg.client.stems()
-    return bool(words) and all(t.stem in stems for t in words)
 
 
 def _is_question_mark(seg: Segment) -> bool:
@@ -281,7 +271,7 @@ def reassurance(seg: Segment) -> Hit | None:
     """Passes: "Don't worry, it'll be okay."  Fails: "You worry it won't be okay."
     """
     for match in seg.cue("reassurance"):
-        if seg.cue_at_token("reporting_words", match.first - 1) or _clients_own(seg, match):
+        if seg.cue_at_token("reporting_words", match.first - 1) or client_used(seg.reply, match.first, match.last, seg.client):
             continue  # the client's hope or fear, or their own words, given back
         return _match_hit(match)
     return None
@@ -308,7 +298,7 @@ def judgement(seg: Segment) -> Hit | None:
     for match in seg.cue("judgement"):
         if any(seg.cue_at_token("reporting_words", i) for i in range(max(0, match.first - 4), match.first)):
             continue  # a judgement someone made, or the client fears, given back
-        if match.negated or _clients_own(seg, match):
+        if match.negated or client_used(seg.reply, match.first, match.last, seg.client):
             continue
         return _match_hit(match)
     return None
