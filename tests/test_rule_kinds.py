@@ -13,7 +13,6 @@ from empathy_coach.banks import kinds
 from empathy_coach.banks import models as m
 from empathy_coach.banks.kinds.docs import render
 from empathy_coach.scoring.assets import builtin_tables
-from empathy_coach.scoring.kinds import REGISTRY
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rubrics.md"
 LEXICONS = ["emotions", "roadblocks", "markers", "related"]
@@ -34,7 +33,7 @@ def test_docs_rubrics_md_is_generated_from_the_kinds():
 
 
 def test_every_kind_is_declared_scored_and_documented_with_a_passing_and_a_failing_example():
-    assert set(kinds.RULE_KINDS) == set(REGISTRY) == {module.RULE.__struct_config__.tag for module in kinds.MODULES}
+    assert set(kinds.RULE_KINDS) == set(kinds.REGISTRY) == {module.RULE.__struct_config__.tag for module in kinds.MODULES}
     verdicts: dict[str, list[str]] = {}
     for kind, verdict, _ in _examples():
         verdicts.setdefault(kind, []).append(verdict)
@@ -72,3 +71,4 @@ def test_the_loader_checks_a_kind_s_own_rules_through_the_kind(tmp_path):
     messages = [(p.line, p.message) for p in caught.value.problems]
     assert (3, "a 'pattern' rule needs 'phrases' or 'regex'") in messages
     assert (5, "min_words 9 is above max_words 2") in messages
+
