@@ -148,9 +148,9 @@ def yaml_class(rng: random.Random, folder: Path, rounds: int) -> None:
 def regex_class(rng: random.Random, rounds: int) -> float:
     import msgspec
 
+    from empathy_coach.banks import kinds
     from empathy_coach.banks import models as m
     from empathy_coach.banks.regex import regex_problem
-    from empathy_coach.scoring import kinds as scoring_kinds
     from empathy_coach.scoring.engine import Scorer
     from empathy_coach.content.cache import builtin_lexicon
 
@@ -166,7 +166,7 @@ def regex_class(rng: random.Random, rounds: int) -> float:
         return out
 
     slowest = 0.0
-    original = scoring_kinds.REGISTRY["pattern"]
+    original = kinds.REGISTRY["pattern"]
     for _ in range(rounds):
         text = pattern()
         try:
@@ -185,12 +185,12 @@ def regex_class(rng: random.Random, rounds: int) -> float:
             finally:
                 took.append(time.thread_time() - start)
 
-        scoring_kinds.REGISTRY["pattern"] = timed
+        kinds.REGISTRY["pattern"] = timed
         try:
             reply = "So " + rng.choice(["a", "ab", "a ", "aa!", "word "]) * rng.randrange(10, 1200)
             Scorer(rubric, lexicons).score(reply[:5000], client="I feel so tired.")
         finally:
-            scoring_kinds.REGISTRY["pattern"] = original
+            kinds.REGISTRY["pattern"] = original
         if took:
             slowest = max(slowest, took[0])
             if took[0] > 0.1:

@@ -12,14 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from empathy_coach.banks import kinds
 from empathy_coach.banks import models as m
+from empathy_coach.banks.kinds import pattern as pattern_kind
 from empathy_coach.banks.loader import load_text
 from empathy_coach.banks.regex import regex_problem
 from empathy_coach.content.cache import builtin_lexicon
 from empathy_coach.problems import InputError
-from empathy_coach.scoring import kinds as scoring_kinds
 from empathy_coach.scoring.engine import Scorer
-from empathy_coach.scoring.kinds import pattern as pattern_kind
 
 LIMIT_SECONDS = 0.100
 LEXICONS = {name: builtin_lexicon(name) for name in ("emotions", "roadblocks", "markers")}
@@ -82,7 +82,7 @@ def _timed_rule(pattern: str, reply: str) -> float:
     """Seconds the pattern rule itself took on `reply` (the rest of scoring not counted)."""
     rubric = msgspec.convert({"id": "t", "pass_score": 60, "rules": [{"id": "rx", "kind": "pattern", "regex": [pattern]}]}, m.Rubric)
     took = []
-    original = scoring_kinds.REGISTRY["pattern"]
+    original = kinds.REGISTRY["pattern"]
 
     def timed(rule, ctx):
         # CPU time of this thread: other processes on a busy machine do not count against the rule
@@ -92,11 +92,11 @@ def _timed_rule(pattern: str, reply: str) -> float:
         finally:
             took.append(time.thread_time() - start)
 
-    scoring_kinds.REGISTRY["pattern"] = timed  # the scorer takes its evaluators when it is built
+    kinds.REGISTRY["pattern"] = timed  # the scorer takes its evaluators when it is built
     try:
         Scorer(rubric, LEXICONS).score(reply, client="I feel so tired of it all.")
     finally:
-        scoring_kinds.REGISTRY["pattern"] = original
+        kinds.REGISTRY["pattern"] = original
     assert len(took) == 1, "the pattern rule ran once"
     return took[0]
 

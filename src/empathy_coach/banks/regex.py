@@ -11,7 +11,7 @@ A pattern is refused at load time when it can backtrack badly:
   of variable repeats can split a window that many ways).
 
 What remains is at worst quadratic in the window the scorer gives it (500 characters per
-sentence), and the scorer also stops any pattern after a time limit (scoring.kinds.pattern).
+sentence), and the scorer also stops any pattern after a time limit (banks.kinds.pattern).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover
 
 MAX_PATTERN_LENGTH = 300
 MAX_UNBOUNDED_REPEATS = 2
-WINDOW = 500  # scoring.rules.REGEX_WINDOW: characters of a sentence one pattern scans
+WINDOW = 500  # characters of a sentence one pattern scans (the scorer gives it no more: banks.kinds.pattern)
 MAX_SPLITS = (WINDOW + 1) ** 2
 
 

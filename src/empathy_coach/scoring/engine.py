@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from empathy_coach.banks import kinds
 from empathy_coach.banks import models as m
+from empathy_coach.banks.kinds import COMPOSITIONS, REGISTRY
 from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, CoderModel, Coding, describe, primary_act, render_reason
-from empathy_coach.scoring.kinds import COMPOSITIONS, REGISTRY
 from empathy_coach.scoring.result import BEHAVIOUR_LABELS, ActResult, RoadblockFinding, RuleResult, ScoreResult, Span
 from empathy_coach.scoring.roadblock_context import not_the_counsellors
 from empathy_coach.scoring.rules import Context, Outcome, RelatedWords, welcome_questions

@@ -1,29 +1,31 @@
-"""What every rule kind's evaluation shares: the `Context` of one reply and the `Outcome` of one rule.
+"""The scorer's side of every rule kind's evaluation: the `Context` of one reply.
 
-Each kind's evaluator (one module each in `scoring/kinds/`) takes the rule (its parameters) and
-the Context and returns an Outcome: the fraction of the rule's points earned (0..1), whether it
-passed, the evidence spans, and the values its message template may use; None when the rule does
-not apply (a `nonverbal` rule on a turn without a cue). The helpers here are those several kinds
-use: quoting spans, content coverage with related words, welcome questions.
+Each kind's evaluator (`evaluate(rule, ctx)` in its module in `empathy_coach.banks.kinds`) reads the
+reply through `banks.kinds.context.ReplyContext`, a Protocol; `Context` is its implementation, with
+the text primitives, lexicons and coder the kinds may not import (they sit below the scorer). The
+helpers here are those several kinds use through it: content coverage with related words, welcome
+questions. `Outcome` lives with the Protocol and is re-exported here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from empathy_coach.banks import kinds
 from empathy_coach.banks import models as m
-from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Coding
-from empathy_coach.scoring.lexicon import EmotionLexicon, Match, PhraseSet
+from empathy_coach.banks.kinds.context import Outcome as Outcome
+from empathy_coach.banks.kinds.context import match_spans
+from empathy_coach.scoring.coder.model import QUESTIONS, REFLECTIONS, Act, Coding, primary_act
+from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
 from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import STOPWORDS, Analysis, phrase_tokens, stem
-
-REGEX_WINDOW = 500  # characters of each sentence an instructor's regex may scan
 
 
 @dataclass
 class Context:
+    """One reply as every rule sees it (implements banks.kinds.context.ReplyContext)."""
+
     reply: Analysis
     client: Analysis | None
     turn: m.Turn | None
@@ -46,22 +48,29 @@ class Context:
         """The feeling words of the emotions lexicon the rule names (`lexicon:`)."""
         return self.lexicons.feeling_words(getattr(rule, "lexicon", "emotions"))
 
+    @property
+    def stopwords(self) -> frozenset[str]:
+        return STOPWORDS
 
-@dataclass
-class Outcome:
-    fraction: float
-    passed: bool
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    values: dict[str, str] = field(default_factory=dict)
-    detail: str = ""  # what the rule saw, shown when it passed
+    def stem(self, word: str) -> str:
+        return stem(word)
 
+    def words(self, phrase: str) -> tuple[str, ...]:
+        return phrase_tokens(phrase)
 
-def match_spans(matches: list[Match]) -> list[tuple[int, int]]:
-    return sorted({(x.start, x.end) for x in matches})
+    def phrases(self, items: list[str]) -> PhraseSet:
+        return PhraseSet({"phrases": list(items)})
 
+    def primary(self, acts: Sequence[Any]) -> str:
+        return primary_act(list(acts)).code
 
-def quote(ctx: Context, spans: list[tuple[int, int]], limit: int = 3) -> str:
-    return ", ".join(f"'{ctx.span_text(a, b)}'" for a, b in spans[:limit])
+    def covering_spans(self, point: m.ContentPoint, related: str | None = None) -> list[tuple[int, int]]:
+        """The spans of the reply that carry a content point (`related`: the id of a related-words lexicon)."""
+        table = self.related.get(related) if related else None
+        return covering_spans(point, self.reply, self.compiled.setdefault("content", {}), table)
+
+    def welcome_questions(self, phrases: list[str]) -> list[Act]:
+        return welcome_questions(phrases, self)
 
 
 
@@ -196,7 +205,7 @@ class RelatedWords:
 _NEGATIONS = frozenset({"not", "no", "never", "nothing"})
 
 
-def welcome_questions(phrases: list[str], ctx: Context) -> list:
+def welcome_questions(phrases: list[str], ctx: Context) -> list[Act]:
     """Question acts that name one of `phrases` after a reflection: the direct, caring question a safety
     rubric wants ("..., I wonder if you're having thoughts of ending your life?"). A negation leading to
     the words makes it a leading question that invites "no" ("You're not thinking of ending it, are you?")."""
@@ -225,9 +234,3 @@ def welcome_questions(phrases: list[str], ctx: Context) -> list:
                     welcome.append(act)
                     break
     return welcome
-
-
-def children_outcomes(rule: kinds.RuleBase, ctx: Context) -> list[Outcome]:
-    """The outcomes of the rules a composition names, those that applied."""
-    return [ctx.results[r] for r in rule.children() if r in ctx.results]
-

@@ -8,6 +8,7 @@ from msgspec import Meta, field
 
 from empathy_coach.banks.fields import Identifier
 from empathy_coach.banks.kinds.base import RuleBase
+from empathy_coach.banks.kinds.context import Outcome, ReplyContext, children_outcomes
 
 
 class AllOfRule(RuleBase, tag="all_of"):
@@ -44,3 +45,17 @@ class AllOfRule(RuleBase, tag="all_of"):
 
 
 RULE = AllOfRule
+
+
+COMPOSITION = True  # runs after the rules it combines
+
+
+def evaluate(rule: AllOfRule, ctx: ReplyContext) -> Outcome | None:
+    children = children_outcomes(rule, ctx)
+    if not children:
+        return None
+    passed = all(c.passed for c in children)
+    fraction = sum(c.fraction for c in children) / len(children)
+    spans = sorted({s for c in children for s in c.spans})
+    failing = [r for r in rule.rules if r in ctx.results and not ctx.results[r].passed]
+    return Outcome(fraction, passed, spans, {"failed": ", ".join(failing)}, "all parts met" if passed else f"not met: {', '.join(failing)}")

@@ -8,6 +8,7 @@ from msgspec import Meta, field
 
 from empathy_coach.banks.fields import Identifier
 from empathy_coach.banks.kinds.base import RuleBase
+from empathy_coach.banks.kinds.context import Outcome, ReplyContext, children_outcomes
 
 
 class AnyOfRule(RuleBase, tag="any_of"):
@@ -43,3 +44,17 @@ class AnyOfRule(RuleBase, tag="any_of"):
 
 
 RULE = AnyOfRule
+
+
+COMPOSITION = True  # runs after the rules it combines
+
+
+def evaluate(rule: AnyOfRule, ctx: ReplyContext) -> Outcome | None:
+    children = children_outcomes(rule, ctx)
+    if not children:
+        return None
+    passed = any(c.passed for c in children)
+    fraction = max(c.fraction for c in children)
+    spans = sorted({s for c in children if c.passed for s in c.spans})
+    met = [r for r in rule.rules if r in ctx.results and ctx.results[r].passed]
+    return Outcome(fraction, passed, spans, {"met": ", ".join(met)}, f"met by {', '.join(met)}" if met else "none met")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from empathy_coach.banks.kinds.base import RuleBase
+from empathy_coach.banks.kinds.context import Outcome, ReplyContext, match_spans, quote
 
 
 class NonverbalRule(RuleBase, tag="nonverbal"):
@@ -40,3 +41,19 @@ class NonverbalRule(RuleBase, tag="nonverbal"):
 
 
 RULE = NonverbalRule
+
+
+def evaluate(rule: NonverbalRule, ctx: ReplyContext) -> Outcome | None:
+    if ctx.turn is None or not ctx.turn.nonverbal:
+        return None
+    cache = ctx.compiled.setdefault("nonverbal", {})
+    cue: set[str] | None = cache.get(ctx.turn.nonverbal)
+    if cue is None:
+        cue = cache[ctx.turn.nonverbal] = {ctx.stem(w) for w in ctx.words(ctx.turn.nonverbal) if w not in ctx.stopwords and len(w) > 2}
+    markers = match_spans(ctx.markers(rule).find(ctx.reply, {"nonverbal_markers"}))
+    cue_words = [(t.start, t.end) for t in ctx.reply.tokens if t.word and t.stem in cue]
+    spans = sorted(set(markers + cue_words))
+    values = {"cue": ctx.turn.nonverbal}
+    if spans:
+        return Outcome(1.0, True, spans, values, f"notices the cue: {quote(ctx, spans)}")
+    return Outcome(0.0, False, [], values, "the non-verbal cue goes unmentioned")

@@ -7,6 +7,7 @@ from typing import Annotated
 from msgspec import Meta
 
 from empathy_coach.banks.kinds.base import RuleBase
+from empathy_coach.banks.kinds.context import Outcome, ReplyContext, quote
 
 
 class ParrotingRule(RuleBase, tag="parroting"):
@@ -47,3 +48,62 @@ class ParrotingRule(RuleBase, tag="parroting"):
 
 
 RULE = ParrotingRule
+
+
+# Person and "to be" compared as one, in both texts: "I" given back as "you" is still the client's words,
+# and so is the client's own "you".
+_PERSON = {"i": "\x00p", "me": "\x00p", "you": "\x00p", "my": "\x00pp", "your": "\x00pp", "mine": "\x00pq", "yours": "\x00pq",
+           "myself": "\x00ps", "yourself": "\x00ps", "am": "\x00be", "are": "\x00be", "was": "\x00was", "were": "\x00was"}
+_CLIENT_PERSON = _REPLY_PERSON = _PERSON
+
+
+def evaluate(rule: ParrotingRule, ctx: ReplyContext) -> Outcome | None:
+    """The share of the reply's content words that stand in verbatim runs of `ngram` or more words
+    from the client's statement. 'So you're saying your mum died in March and everyone expects you
+    to be over it' repeats every content word; 'You still reach for her in the small things' none."""
+    if ctx.client is None:
+        return None
+    n = rule.ngram
+    key = ("parroting", n)
+    cached = ctx.client.memo.get(key)
+    if cached is None:
+        # "I" given back as "you" is still the client's words: person and "am/are" are compared as one.
+        client_words = [_CLIENT_PERSON.get(t.text, t.text) for t in ctx.client.tokens if t.word]
+        grams = {tuple(client_words[i : i + n]) for i in range(len(client_words) - n + 1)}
+        client_content = frozenset(t.stem for t in ctx.client.tokens if t.word and t.text not in ctx.stopwords and len(t.text) > 2)
+        cached = ctx.client.memo[key] = (grams, client_content)
+    grams, client_content = cached
+    reply_tokens = [t for t in ctx.reply.tokens if t.word]
+    content = [t.text not in ctx.stopwords and len(t.text) > 2 for t in reply_tokens]
+    if len(reply_tokens) < n or not grams or not any(content):
+        return Outcome(1.0, True, [], {"overlap": "0%"}, "in the counsellor's own words")
+    reply_words = [_REPLY_PERSON.get(t.text, t.text) for t in reply_tokens]
+    copied = [False] * len(reply_tokens)
+    for i in range(len(reply_tokens) - n + 1):
+        if tuple(reply_words[i : i + n]) in grams:
+            for k in range(i, i + n):
+                copied[k] = True
+    copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content, strict=False) if c and w}
+    share = sum(1 for c, w in zip(copied, content, strict=False) if c and w) / sum(content)
+    client_share = len(copied_words & client_content) / len(client_content) if client_content else 0.0
+    spans = _runs(reply_tokens, copied)
+    values = {"overlap": f"{share:.0%}", "found": quote(ctx, spans), "client_share": f"{client_share:.0%}"}
+    if share > rule.max_overlap and client_share >= rule.min_client_share:
+        return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word ({client_share:.0%} of the client's)")
+    return Outcome(1.0, True, [], values, f"{share:.0%} of the content words repeated verbatim")
+
+
+def _runs(tokens, flags: list[bool]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = None
+    for token, flag in zip(tokens, flags, strict=False):
+        if flag and start is None:
+            start = token.start
+        if flag:
+            end = token.end
+        if not flag and start is not None:
+            spans.append((start, end))
+            start = None
+    if start is not None:
+        spans.append((start, end))
+    return spans

@@ -8,6 +8,7 @@ from msgspec import field
 
 from empathy_coach.banks.fields import NonEmptyStr
 from empathy_coach.banks.kinds.base import RuleBase
+from empathy_coach.banks.kinds.context import Outcome, ReplyContext, quote
 from empathy_coach.codes import Roadblock
 
 
@@ -47,3 +48,16 @@ class RoadblocksRule(RuleBase, tag="roadblocks"):
 
 
 RULE = RoadblocksRule
+
+
+def evaluate(rule: RoadblocksRule, ctx: ReplyContext) -> Outcome:
+    found = [r for r in ctx.roadblocks if (not rule.only or r[0] in rule.only) and r[0] not in rule.ignore]
+    if rule.welcome_questions:
+        welcome = ctx.welcome_questions(rule.welcome_questions)
+        found = [r for r in found if not (r[0] == "questioning" and any(a.start <= r[1] < a.end for a in welcome))]
+    if not found:
+        return Outcome(1.0, True, [], {}, "no roadblocks")
+    kinds = list(dict.fromkeys(kind for kind, _, _ in found))
+    spans = sorted({(a, b) for _, a, b in found})
+    values = {"roadblocks": ", ".join(kinds), "found": quote(ctx, spans)}
+    return Outcome(0.0, False, spans, values, f"{', '.join(kinds)}: {quote(ctx, spans)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from empathy_coach.banks.kinds.base import RuleBase
+from empathy_coach.banks.kinds.context import Outcome, ReplyContext, match_spans, quote
 
 
 class ValidationRule(RuleBase, tag="validation"):
@@ -37,3 +38,17 @@ class ValidationRule(RuleBase, tag="validation"):
 
 
 RULE = ValidationRule
+
+
+def evaluate(rule: ValidationRule, ctx: ReplyContext) -> Outcome:
+    markers = ctx.markers(rule)
+    dismissing = match_spans(markers.find(ctx.reply, {"dismissing"}))
+    validating = match_spans(markers.find(ctx.reply, {"validation"}))
+    values = {"found": quote(ctx, dismissing or validating)}
+    if dismissing:
+        return Outcome(0.0, False, dismissing, values, f"dismisses the feeling: {quote(ctx, dismissing)}")
+    if validating:
+        return Outcome(1.0, True, validating, values, f"validates: {quote(ctx, validating)}")
+    if rule.require:
+        return Outcome(0.0, False, [], values, "does not validate the feeling")
+    return Outcome(1.0, True, [], values, "does not dismiss the feeling")
