@@ -117,6 +117,21 @@ def test_roadblocks_are_named_with_spans(reply, kind):
     assert not rule.passed and rule.spans
 
 
+@pytest.mark.parametrize(
+    "reply,is_order",
+    [
+        ("Calm down, it is not a big deal.", True),  # the plain form: an order, as before
+        ("Just calm down.", True),
+        ("For you, weed is about calming down.", False),  # the -ing form tells what the client does
+        ("You tried calming down, and it didn't last.", False),
+    ],
+)
+def test_an_order_is_said_in_the_verbs_plain_form(reply, is_order):
+    s = scorer({"id": "rb", "kind": "roadblocks"})
+    result = s.score(reply, client="Everyone makes such a big deal about weed. It helps me chill out.")
+    assert ("ordering" in {f.kind for f in result.roadblocks}) is is_order
+
+
 def test_roadblocks_only_and_ignore():
     s = scorer({"id": "rb", "kind": "roadblocks", "ignore": ["advising", "questioning"]})
     assert only(s.score("You should rest.", client="x y z"), "rb").passed
@@ -128,6 +143,20 @@ def test_parroting():
     copied = only(s.score("keep getting put on nights and I'm so tired", client=client), "p")
     assert not copied.passed and copied.spans
     assert only(s.score("The rota keeps landing on you and you're running on empty.", client=client), "p").passed
+
+
+def test_parroting_counts_a_whole_clause_from_a_long_statement_with_min_copied():
+    client = ("I've been staying at the office until nine every night and I don't know why I bother. My manager never notices, "
+              "my partner has stopped waiting up for me, and the weekends go on sleeping it off.")
+    clause = "So you've been staying at the office until nine every night and don't know why you bother."
+    by_share = scorer({"id": "p", "kind": "parroting", "max_overlap": 0.75, "min_client_share": 0.6, "ngram": 3})
+    assert only(by_share.score(clause, client=client), "p").passed  # a small share of a long statement
+    by_count = scorer({"id": "p", "kind": "parroting", "max_overlap": 0.75, "min_client_share": 0.6, "min_copied": 5, "ngram": 3})
+    assert not only(by_count.score(clause, client=client), "p").passed
+    # A selective repeat of two key words keeps its old code: not parroting.
+    repeat = "You want to be off them, and you're scared to be off them."
+    assert only(by_count.score(repeat, client="I want to be off them. I'm scared to be off them. I've tried twice and I can't sleep without them."),
+                "p").passed
 
 
 def test_length_absolute_and_relative():

@@ -54,6 +54,8 @@ def not_the_counsellors(reply: Analysis, match: Match, client: Analysis | None =
         return True
     if match.category in ("ordering", "advising", "moralizing", "persuading", "warning") and (_arrives(reply, match) or _told_to(reply, match)):
         return True
+    if match.category in ("ordering", "advising") and _narrated(reply, match):
+        return True
     if match.category == "interpreting" and client is not None and _reported(reply, match):
         return True  # 'a bit insulting, like the problem is you': how it landed for the client
     evaluating = match.category in ("judging", "moralizing", "disagreeing", "praising", "ordering", "advising")
@@ -82,6 +84,17 @@ def _reported(reply: Analysis, match: Match) -> bool:
 
 # After '(have) got to', 'have to', 'need to': a noun phrase, not the verb of an obligation.
 _NOT_A_VERB = frozenset("a an the this that these those where here there my your his her its our their some no such every each".split())
+
+
+_NARRATING_ENDINGS = ("ing", "ed")
+
+
+def _narrated(reply: Analysis, match: Match) -> bool:
+    """'For you, weed is about calming down': the verb of an order ('calm down') in its -ing or -ed form
+    tells what someone does or did; an order or a piece of advice is said in the verb's plain form."""
+    said = reply.tokens[match.first].text
+    written = match.phrase.split()[0].lower().rstrip("~")
+    return said != written and said.endswith(_NARRATING_ENDINGS) and not written.endswith(_NARRATING_ENDINGS)
 
 
 def _arrives(reply: Analysis, match: Match) -> bool:

@@ -45,6 +45,9 @@ class ParrotingRule(RuleBase, tag="parroting"):
     # selective repeat of the key words ("You want to be off them, and you're scared to be off them")
     # is a simple reflection; giving the statement back whole is parroting. 0 judges the reply alone.
     min_client_share: Annotated[float, Meta(ge=0, le=1)] = 0.0
+    # ...or when at least this many of the client's content words are copied, whatever their share:
+    # a whole clause given back from a long statement is parroting too. 0 leaves it to the share.
+    min_copied: Annotated[int, Meta(ge=0)] = 0
 
 
 RULE = ParrotingRule
@@ -85,10 +88,12 @@ def evaluate(rule: ParrotingRule, ctx: ReplyContext) -> Outcome | None:
                 copied[k] = True
     copied_words = {t.stem for t, c, w in zip(reply_tokens, copied, content, strict=False) if c and w}
     share = sum(1 for c, w in zip(copied, content, strict=False) if c and w) / sum(content)
-    client_share = len(copied_words & client_content) / len(client_content) if client_content else 0.0
+    copied_client = len(copied_words & client_content)
+    client_share = copied_client / len(client_content) if client_content else 0.0
+    enough = client_share >= rule.min_client_share or 0 < rule.min_copied <= copied_client
     spans = _runs(reply_tokens, copied)
     values = {"overlap": f"{share:.0%}", "found": quote(ctx, spans), "client_share": f"{client_share:.0%}"}
-    if share > rule.max_overlap and client_share >= rule.min_client_share:
+    if share > rule.max_overlap and enough:
         return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word ({client_share:.0%} of the client's)")
     return Outcome(1.0, True, [], values, f"{share:.0%} of the content words repeated verbatim")
 
