@@ -8,8 +8,9 @@ first lexicon of each role.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from empathy_coach.banks.models import Lexicon
 from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
@@ -75,12 +76,14 @@ class Lexicons:
             cue_phrases[FEELINGS] = [word for entries in emotions.emotions.values() for word in entries]
         return cls(phrases, feelings, roles, PhraseSet(cue_phrases), fillers)
 
-    def to_builtins(self) -> dict:
+    def to_builtins(self, defer: Callable[[Any], Any] | None = None) -> dict:
+        """The compiled tables as plain data; with `defer` (a cache's), their large parts are kept
+        apart and decoded when first read (see PhraseSet.to_builtins)."""
         return {
-            "phrases": {ident: table.to_builtins() for ident, table in self.phrases.items()},
-            "feelings": {ident: table.to_builtins() for ident, table in self.feelings.items()},
+            "phrases": {ident: table.to_builtins(defer) for ident, table in self.phrases.items()},
+            "feelings": {ident: table.to_builtins(defer) for ident, table in self.feelings.items()},
             "roles": dict(self.roles),
-            "cues": self.cues.to_builtins(),
+            "cues": self.cues.to_builtins(defer),
             "lead_fillers": list(self.lead_fillers),
         }
 

@@ -7,6 +7,7 @@ most to that code are kept on the act, with the words that fired them, so feedba
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from empathy_coach import codes
@@ -59,11 +60,13 @@ class Weights:
 
     codes: tuple[str, ...]
     bias: list[float]
-    rows: dict[str, list[float]]  # feature -> [code index, weight, code index, weight, ...] (flat: loads in a few ms)
+    # feature -> [code index, weight, code index, weight, ...] (flat: loads in a few ms); the built-in
+    # coder's rows are a mapping that decodes them as they are read (content.cache.EncodedRows)
+    rows: Mapping[str, list[float]]
     meta: dict = field(default_factory=dict)
 
     def to_builtins(self) -> dict:
-        return {"format": FORMAT, "version": FORMAT_VERSION, "codes": list(self.codes), "bias": self.bias, "weights": self.rows, "meta": self.meta}
+        return {"format": FORMAT, "version": FORMAT_VERSION, "codes": list(self.codes), "bias": self.bias, "weights": dict(self.rows), "meta": self.meta}
 
     @classmethod
     def from_builtins(cls, data: dict) -> Weights:
