@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from empathy_coach.banks.models import Lexicon
 from empathy_coach.scoring.text import Analysis, phrase_tokens, stem
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(Struct, frozen=True):
     category: str
     phrase: str
     first: int  # token indexes, end exclusive
@@ -177,8 +177,7 @@ def _longest(matches: list[Match]) -> list[Match]:
     return kept
 
 
-@dataclass(frozen=True, slots=True)
-class EmotionWord:
+class EmotionWord(Struct, frozen=True):
     word: str
     family: str
     intensity: int

@@ -9,8 +9,9 @@ use: quoting spans, content coverage with related words, welcome questions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from empathy_coach.banks import kinds
 from empathy_coach.banks import models as m
@@ -22,8 +23,7 @@ from empathy_coach.scoring.text import STOPWORDS, Analysis, phrase_tokens, stem
 REGEX_WINDOW = 500  # characters of each sentence an instructor's regex may scan
 
 
-@dataclass
-class Context:
+class Context(Struct):
     reply: Analysis
     client: Analysis | None
     turn: m.Turn | None
@@ -47,8 +47,7 @@ class Context:
         return self.lexicons.feeling_words(getattr(rule, "lexicon", "emotions"))
 
 
-@dataclass
-class Outcome:
+class Outcome(Struct):
     fraction: float
     passed: bool
     spans: list[tuple[int, int]] = field(default_factory=list)

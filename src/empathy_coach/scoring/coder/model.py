@@ -8,7 +8,8 @@ most to that code are kept on the act, with the words that fired them, so feedba
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from empathy_coach import codes
 from empathy_coach.scoring.coder.features import FEATURE_BY_ID, Hit, context_features, lexical_features, named_features
@@ -27,8 +28,7 @@ _MISSING: list[float] = []
 MAX_REASONS = 3
 
 
-@dataclass(slots=True)
-class Reason:
+class Reason(Struct):
     """A feature that pushed an act towards its code, and the words that fired it."""
 
     feature: str
@@ -37,8 +37,7 @@ class Reason:
     end: int
 
 
-@dataclass(slots=True)
-class Act:
+class Act(Struct):
     code: str
     start: int
     end: int
@@ -47,15 +46,13 @@ class Act:
     reasons: list[Reason] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Coding:
+class Coding(Struct):
     behaviour: str
     acts: list[Act]
     features: list[str]  # the primary act's feature ids
 
 
-@dataclass(slots=True)
-class Weights:
+class Weights(Struct):
     """A fitted decision layer, as stored in a coder file (`prompts/coder/weights.json`)."""
 
     codes: tuple[str, ...]
