@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 # One format for every cache of the package (the drill's content cache included): raise it when
 # the shape of anything cached changes.
-CACHE_FORMAT = "5"
+CACHE_FORMAT = "6"
 
 CODER_LEXICON = "coder-cues"
 CODER_WEIGHTS = "weights.json"

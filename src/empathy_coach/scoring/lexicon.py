@@ -26,6 +26,8 @@ _WILD = "\x00*"
 
 
 _KEYS = "\x00keys"
+# A cached table's first words' branches are decoded in groups of this many (see PhraseSet.to_builtins).
+BRANCHES_PER_GROUP = 16
 
 
 def _token_keys(analysis: Analysis) -> list[tuple[str, ...] | None]:
@@ -55,6 +57,7 @@ class PhraseSet:
     def __init__(self, phrases: dict[str, list[str]]) -> None:
         self._firsts: frozenset[str] | None = None  # the keys a phrase can start with
         self._root: dict = {}
+        self._groups: list = []  # a cached table's branches, by group (see to_builtins)
         self.categories = set(phrases)
         for category, items in phrases.items():
             for phrase in items:
@@ -73,25 +76,41 @@ class PhraseSet:
                 node.setdefault(_END, []).append((category, str(phrase)))
 
     def to_builtins(self, defer: Callable[[Any], Any] | None = None) -> dict:
-        """The trie as plain data; with `defer` (a cache's), each first word's branch is kept apart,
-        so that loading the table does not decode the branches a text never reaches."""
+        """The trie as plain data. With `defer` (a cache's), the first words' branches are kept apart in
+        small groups (`root` maps each first word to its group's index), so that loading the table
+        does not decode the branches a text never reaches."""
         root = {key: self._branch(key) for key in self._root}
-        return {"root": {key: defer(branch) for key, branch in root.items()} if defer else root, "categories": sorted(self.categories)}
+        categories = sorted(self.categories)
+        if defer is None:
+            return {"root": root, "categories": categories}
+        keys = list(root)
+        groups = [keys[i : i + BRANCHES_PER_GROUP] for i in range(0, len(keys), BRANCHES_PER_GROUP)]
+        return {
+            "root": {key: index // BRANCHES_PER_GROUP for index, key in enumerate(keys)},
+            "groups": [defer({key: root[key] for key in group}) for group in groups],
+            "categories": categories,
+        }
 
     @classmethod
     def from_builtins(cls, data: dict) -> PhraseSet:
-        """What `to_builtins` made; a branch may come as a callable that returns it (decoded on first use)."""
+        """What `to_builtins` made; with groups, each comes as a callable that returns it (decoded on first use)."""
         self = cls.__new__(cls)
         self._firsts = None
         self._root = data["root"]
+        self._groups = list(data.get("groups", ()))
         self.categories = set(data["categories"])
         return self
 
     def _branch(self, key: str) -> dict | None:
         branch = self._root.get(key)
-        if branch is not None and not isinstance(branch, dict):
-            branch = self._root[key] = branch()
-        return branch
+        if branch is None or isinstance(branch, dict):
+            return branch
+        group = self._groups[branch]  # the branch is in a group not read yet
+        if not isinstance(group, dict):
+            group = self._groups[branch] = group()
+        found: dict = group[key]
+        self._root[key] = found
+        return found
 
     def all_matches(self, analysis: Analysis) -> list[Match]:
         memo = analysis.memo

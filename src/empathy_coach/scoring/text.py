@@ -147,8 +147,8 @@ def known_stems() -> dict[str, str]:
 
 
 def preload_stems(stems: dict[str, str]) -> None:
-    for word, root in stems.items():
-        _STEMS.setdefault(word, root)
+    """Add stems computed earlier (a cache's); a stem already known here is kept. Merged in C, not word by word."""
+    _STEMS.update({**stems, **_STEMS})
 
 
 class Token(Struct):
