@@ -32,6 +32,20 @@ def wall(cmd: list[str], runs: int = 21, env: dict[str, str] | None = None, stdi
     return statistics.median(times)
 
 
+def walls(cmds: list[list[str]], runs: int = 15, env: dict[str, str] | None = None) -> list[float]:
+    """Median wall time of each of `cmds`, run in turn (one of each, `runs` times), after one untimed
+    warm-up round: a ratio between them is not skewed by a machine that gets busier or quieter."""
+    env = env or child_env()
+    times: list[list[float]] = [[] for _ in cmds]
+    for index in range(runs + 1):
+        for cmd, spent in zip(cmds, times, strict=True):
+            start = time.perf_counter()
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+            if index:
+                spent.append(time.perf_counter() - start)
+    return [statistics.median(spent) for spent in times]
+
+
 def floor(runs: int = 21) -> float:
     """The start-up floor of any Typer CLI: `python -c "import typer"`."""
     return wall([sys.executable, "-c", "import typer"], runs)

@@ -1,6 +1,8 @@
 """Start-up and loading costs of the foundation, against their floors.
 
 - `empathy-coach --version` and `--help` against `python -c "import typer"` (target <= 1.25x).
+- A one-shot `empathy-coach score --client ... REPLY` against the same floor (target <= 1.3x, issue 10):
+  the median of 15 runs each, the two taken in turn, caches warm (as after the first run of an install).
 - Loading and validating a generated bank of 1,000 scenarios x 5 turns against
   `yaml.load(..., Loader=CSafeLoader)` on the same file (target <= 1.3x).
 - A "billion laughs" alias bomb: time and peak memory until it is refused.
@@ -15,7 +17,7 @@ import time
 from pathlib import Path
 
 import yaml
-from _timing import floor, tool, wall
+from _timing import floor, tool, wall, walls
 
 from empathy_coach.banks.loader import load_file
 
@@ -83,6 +85,9 @@ def main() -> None:
     print(f"python -c 'import typer':   {typer_floor * 1000:6.1f} ms (the floor)")
     print(f"empathy-coach --version:    {version * 1000:6.1f} ms = {version / typer_floor:.2f}x (target <= 1.25x)")
     print(f"empathy-coach --help:       {help_ * 1000:6.1f} ms = {help_ / typer_floor:.2f}x (target <= 1.25x)")
+    one_shot_floor, one_shot = walls([[python, "-c", "import typer"], tool() + ["score", "--client", "I am so tired of my job.", "You feel worn out by work."]])
+    print(f"python -c 'import typer':   {one_shot_floor * 1000:6.1f} ms (the floor, in turn with score)")
+    print(f"empathy-coach score (once): {one_shot * 1000:6.1f} ms = {one_shot / one_shot_floor:.2f}x (target <= 1.3x)")
 
     # The alias bomb first: ru_maxrss is inherited by a child forked from a big parent.
     with tempfile.TemporaryDirectory() as folder:

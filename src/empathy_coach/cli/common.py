@@ -18,10 +18,11 @@ import typer
 
 from empathy_coach.atomic import WriteError
 from empathy_coach.literal import printable
-from empathy_coach.problems import InputError, Problem
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from empathy_coach.problems import InputError, Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,7 +81,9 @@ def guarded(func: F) -> F:
                 return func(*args, **kwargs)
             finally:
                 sys.stdout.flush()  # here, where a full disk is reported, not in Python's flush at exit
-        except InputError as exc:
+        except typer.Exit:  # how a command ends: no other clause applies (nor imports what it names)
+            raise
+        except _input_error() as exc:  # an except clause is evaluated only when an exception reaches it
             report_problems(exc.problems)
             raise typer.Exit(EXIT_INPUT) from None
         except UsageError as exc:
@@ -105,6 +108,13 @@ def guarded(func: F) -> F:
 
 
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _input_error() -> type[InputError]:
+    """InputError, imported when a command fails: a one-shot `score` from the cache never imports the problems module."""
+    from empathy_coach.problems import InputError
+
+    return InputError
 
 
 def tolerant_stdin() -> None:

@@ -8,7 +8,7 @@ that turn it into plain data and back; the cache keys, the file format and the f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 # One format for every cache of the package (the drill's content cache included): raise it when
 # the shape of anything cached changes.
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "6"
 
 CODER_LEXICON = "coder-cues"
 CODER_WEIGHTS = "weights.json"
@@ -39,23 +39,121 @@ def builtin_lexicon(name: str) -> m.Lexicon:
 
 @cache
 def builtin_rubric(name: str) -> m.Rubric:
-    """A built-in rubric, from a MessagePack cache keyed by its text (YAML costs start-up time)."""
-    import msgspec
+    """A built-in rubric, from a MessagePack cache keyed by its text (YAML costs start-up time).
 
+    The cache keeps the rubric's Structs by class (`pack`): decoding them against the Rubric type
+    would first make msgspec read every model's annotations, about 15 ms of a one-shot `score`.
+    """
+    from empathy_coach._version import __version__
     from empathy_coach.paths import cache_home, content_key, write_cache
 
     path = builtin_root() / "rubrics" / f"{name}.yaml"
     raw = path.read_bytes()
-    cache_file = cache_home() / f"rubric-{name}-{content_key(CACHE_FORMAT.encode(), raw)}.msgpack"
+    cache_file = cache_home() / f"rubric-{name}-{content_key(f'{CACHE_FORMAT}:{__version__}'.encode(), raw)}.msgpack"
     try:
-        return msgspec.msgpack.decode(cache_file.read_bytes(), type=m.Rubric)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        cached = unpack(cache_file.read_bytes())
+        if isinstance(cached, m.Rubric):
+            return cached
+    except (OSError, ValueError, TypeError, KeyError):
         pass
     from empathy_coach.banks.loader import load_file
 
     rubric: m.Rubric = load_file(path, "rubric", source="built-in").value
-    write_cache(cache_file, msgspec.msgpack.encode(rubric), f"rubric-{name}-*.msgpack")
+    write_cache(cache_file, pack(rubric), f"rubric-{name}-*.msgpack")
     return rubric
+
+
+# MessagePack extension codes of the caches' own values.
+_DEFERRED = 1  # a part left encoded until it is read (`defer`)
+_STRUCT = 2  # a model Struct, by class name and fields (`pack`)
+
+
+class Deferred:
+    """A part of a cached value kept encoded until it is read: call it for the value.
+
+    A one-shot `score` reads a few dozen entries of tables with thousands: what it does not read,
+    it does not decode.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def __call__(self) -> Any:
+        return _decoder().decode(self._data)
+
+
+def defer(value: Any) -> Any:
+    """`value`, to be kept encoded in a cache file and read back as a `Deferred`."""
+    import msgspec
+
+    return msgspec.msgpack.Ext(_DEFERRED, _encode(value))
+
+
+def pack(value: Any) -> bytes:
+    """`value` as MessagePack, its model Structs (banks.models and the rule kinds) kept by class."""
+    return _encode(value)
+
+
+def unpack(data: bytes) -> Any:
+    """What `pack` or `defer` made, read back: Structs rebuilt by class (never validated again: only
+    validated content is cached), deferred parts as `Deferred`. ValueError or TypeError if it is not
+    such data."""
+    import msgspec
+
+    try:
+        return _decoder().decode(data)
+    except msgspec.DecodeError as error:
+        raise ValueError(str(error)) from None
+
+
+def _encode(value: Any) -> bytes:
+    import msgspec
+
+    def plain(item: Any) -> Any:
+        kind = type(item)
+        if kind is list or kind is tuple:  # a tuple comes back a list, as from msgspec itself
+            return [plain(x) for x in item]
+        if kind is dict:
+            return {k: plain(v) for k, v in item.items()}
+        if isinstance(item, m.Base):
+            name = f"{kind.__module__}:{kind.__qualname__}"
+            return msgspec.msgpack.Ext(_STRUCT, _encode([name, {f: getattr(item, f) for f in kind.__struct_fields__}]))
+        return item  # str, int, float, bool, None, Ext; msgspec refuses anything else
+
+    return msgspec.msgpack.encode(plain(value))
+
+
+@cache
+def _struct_classes() -> dict[str, type]:
+    """The model Structs a cache may name: those of the banks layer (models and rule kinds)."""
+    found: dict[str, type] = {}
+    todo: list[type] = [m.Base]
+    while todo:
+        cls = todo.pop()
+        if cls.__module__.startswith("empathy_coach.banks."):
+            found[f"{cls.__module__}:{cls.__qualname__}"] = cls
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+@cache
+def _decoder() -> Any:
+    import msgspec
+
+    def ext_hook(code: int, data: memoryview) -> Any:
+        if code == _DEFERRED:
+            return Deferred(bytes(data))
+        if code == _STRUCT:
+            name, fields = _decoder().decode(data)
+            cls = _struct_classes().get(name)
+            if cls is None:
+                raise ValueError(f"a cache names an unknown model {name!r}")
+            return cls(**fields)
+        raise ValueError(f"a cache holds an unknown extension {code}")
+
+    return msgspec.msgpack.Decoder(ext_hook=ext_hook)
 
 
 def cached_build(prefix: str, names: Sequence[str], build: Callable[[], T], dump: Callable[[T], object], load: Callable[[Any], T]) -> T:
@@ -63,6 +161,7 @@ def cached_build(prefix: str, names: Sequence[str], build: Callable[[], T], dump
 
     The key is made of the cache format, the package version and the lexicons' bytes; `dump` turns
     the built value into plain data, `load` turns that data back (any error there means: build again).
+    Parts of the data that `dump` wraps with `defer` come back to `load` as `Deferred`, decoded when called.
     Compiling (stemming every phrase into tries) costs far more than a one-shot `score` may spend.
     """
     import msgspec
@@ -76,16 +175,110 @@ def cached_build(prefix: str, names: Sequence[str], build: Callable[[], T], dump
     label = "+".join(names)
     cache_file = cache_home() / f"{prefix}-{label}-{content_key(*parts)}.msgpack"
     try:
-        return load(msgspec.msgpack.decode(cache_file.read_bytes()))
+        return load(unpack(cache_file.read_bytes()))
     except (OSError, ValueError, KeyError, TypeError, msgspec.DecodeError):
         pass
     value = build()
-    write_cache(cache_file, msgspec.msgpack.encode(dump(value)), f"{prefix}-{label}-*.msgpack")
+    write_cache(cache_file, pack(dump(value)), f"{prefix}-{label}-*.msgpack")
     return value
 
 
 def builtin_coder_weights_path() -> Path:
     return builtin_root() / "coder" / CODER_WEIGHTS
+
+
+# Rows per bucket of the built-in coder's cached rows: a look-up decodes one bucket (a few rows).
+ROWS_PER_BUCKET = 8
+
+
+def _bucket_of(key: str, count: int) -> int:
+    import zlib
+
+    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % count
+
+
+class EncodedRows(Mapping[str, list]):
+    """A coder file's `weights` rows kept as MessagePack in buckets by key, each decoded on its first look-up.
+
+    The built-in coder has about 11,000 rows of up to 24 numbers; decoding them all (from JSON or
+    MessagePack) costs a one-shot `score` about 30 ms, for the few dozen rows one reply reads.
+    """
+
+    def __init__(self, buckets: Sequence[bytes | memoryview], size: int) -> None:
+        self._encoded: list[bytes | memoryview | None] = list(buckets)
+        self._decoded: list[dict[str, list] | None] = [None] * len(buckets)
+        self._size = size
+
+    def _bucket(self, index: int) -> dict[str, list]:
+        found = self._decoded[index]
+        if found is None:
+            import msgspec
+
+            raw = self._encoded[index]
+            found = self._decoded[index] = msgspec.msgpack.decode(raw) if raw else {}
+            self._encoded[index] = None
+        return found
+
+    def get(self, key: str, default=None):
+        if not self._decoded:
+            return default
+        return self._bucket(_bucket_of(key, len(self._decoded))).get(key, default)
+
+    def __getitem__(self, key: str) -> list:
+        found = self.get(key, _ABSENT)
+        if found is _ABSENT:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        for index in range(len(self._decoded)):
+            yield from self._bucket(index)
+
+    def __len__(self) -> int:
+        return self._size
+
+
+_ABSENT: Any = object()
+
+
+def builtin_coder_data() -> dict[str, Any]:
+    """The built-in coder file as `read_coder_file` gives it, from a MessagePack cache, with its `weights`
+    rows as `EncodedRows` (decoded bucket by bucket as they are read).
+
+    The cache is keyed like Python's own bytecode, by the file's size and modification time (with the
+    package version and the cache format): reading and checksumming its megabyte would cost more than
+    decoding the rows a reply reads.
+    """
+    import msgspec
+
+    from empathy_coach._version import __version__
+    from empathy_coach.paths import cache_home, content_key, write_cache
+
+    path = builtin_coder_weights_path()
+    status = path.stat()
+    key = content_key(f"{CACHE_FORMAT}:{__version__}:{status.st_size}:{status.st_mtime_ns}".encode())
+    cache_file = cache_home() / f"coder-{key}.msgpack"
+    try:
+        head, buckets = msgspec.msgpack.decode(cache_file.read_bytes(), type=tuple[dict[str, Any], list[memoryview]])
+        size = head.pop("rows")
+        if not isinstance(size, int) or "weights" in head:
+            raise ValueError("not a coder cache")
+        head["weights"] = EncodedRows(buckets, size)
+        return head
+    except (OSError, ValueError, KeyError, msgspec.DecodeError):
+        pass
+    data = read_coder_file(path)
+    rows = data.get("weights")
+    if not isinstance(rows, dict):
+        return data  # not a coder file: the caller says what is wrong with it
+    count = max(1, len(rows) // ROWS_PER_BUCKET)
+    grouped: list[dict[str, Any]] = [{} for _ in range(count)]
+    for name, row in rows.items():
+        grouped[_bucket_of(name, count)][name] = row
+    head = {k: v for k, v in data.items() if k != "weights"} | {"rows": len(rows)}
+    encoded = [msgspec.msgpack.encode(bucket) for bucket in grouped]
+    write_cache(cache_file, msgspec.msgpack.encode((head, encoded)), "coder-*.msgpack")
+    return data
 
 
 MAX_CODER_BYTES = 256 * 1024 * 1024  # the built-in file is about 1 MB; a bigger file is not a coder file

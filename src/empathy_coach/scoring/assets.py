@@ -6,11 +6,12 @@ only says how each is built and how it becomes plain data and back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from empathy_coach.content.cache import CODER_LEXICON, builtin_coder_weights_path, builtin_lexicon, cached_build, read_coder_file
+from empathy_coach.content.cache import CODER_LEXICON, builtin_coder_data, builtin_lexicon, cached_build, defer, read_coder_file
 from empathy_coach.scoring.coder.model import CODES, FORMAT, CoderModel, Weights
 from empathy_coach.scoring.rules import RelatedWords
 from empathy_coach.scoring.tables import Lexicons
@@ -29,7 +30,7 @@ def builtin_tables(names: tuple[str, ...]) -> Lexicons:
     return cached_build(
         "lexicons", names,
         build=lambda: Lexicons.compile({name: builtin_lexicon(name) for name in names}),
-        dump=lambda tables: {"tables": tables.to_builtins(), "stems": known_stems()},
+        dump=lambda tables: {"tables": tables.to_builtins(defer), "stems": known_stems()},
         load=load,
     )
 
@@ -60,7 +61,7 @@ def weights_from_data(data: dict[str, Any], validate: bool = True) -> Weights:
     bias, rows = data.get("bias"), data.get("weights")
     if not isinstance(bias, list) or len(bias) != len(CODES) or not all(_number(b) for b in bias):
         raise ValueError(f"\"bias\" must be a list of {len(CODES)} numbers")
-    if not isinstance(rows, dict):
+    if not isinstance(rows, Mapping):
         raise ValueError("\"weights\" must map each feature to [code index, weight, code index, weight, ...]")
     if not isinstance(data.get("meta", {}), dict):
         raise ValueError("\"meta\" must be an object")
@@ -99,7 +100,7 @@ def builtin_coder(weights_path: str | None = None) -> CoderModel:
     if weights_path:
         weights = load_coder_weights(Path(weights_path))
     else:
-        weights = load_coder_weights(builtin_coder_weights_path(), validate=False)
+        weights = weights_from_data(builtin_coder_data(), validate=False)  # trusted (tested): its rows are not walked
     return CoderModel(tables.cues, weights, frozenset(tables.lead_fillers))
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
+
+from msgspec import Struct
 
 from empathy_coach.banks.models import Lexicon
 from empathy_coach.scoring.text import Analysis, phrase_tokens, stem
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(Struct, frozen=True):
     category: str
     phrase: str
     first: int  # token indexes, end exclusive
@@ -24,6 +26,8 @@ _WILD = "\x00*"
 
 
 _KEYS = "\x00keys"
+# A cached table's first words' branches are decoded in groups of this many (see PhraseSet.to_builtins).
+BRANCHES_PER_GROUP = 16
 
 
 def _token_keys(analysis: Analysis) -> list[tuple[str, ...] | None]:
@@ -53,6 +57,7 @@ class PhraseSet:
     def __init__(self, phrases: dict[str, list[str]]) -> None:
         self._firsts: frozenset[str] | None = None  # the keys a phrase can start with
         self._root: dict = {}
+        self._groups: list = []  # a cached table's branches, by group (see to_builtins)
         self.categories = set(phrases)
         for category, items in phrases.items():
             for phrase in items:
@@ -70,16 +75,42 @@ class PhraseSet:
                     node = node.setdefault(key, {})
                 node.setdefault(_END, []).append((category, str(phrase)))
 
-    def to_builtins(self) -> dict:
-        return {"root": self._root, "categories": sorted(self.categories)}
+    def to_builtins(self, defer: Callable[[Any], Any] | None = None) -> dict:
+        """The trie as plain data. With `defer` (a cache's), the first words' branches are kept apart in
+        small groups (`root` maps each first word to its group's index), so that loading the table
+        does not decode the branches a text never reaches."""
+        root = {key: self._branch(key) for key in self._root}
+        categories = sorted(self.categories)
+        if defer is None:
+            return {"root": root, "categories": categories}
+        keys = list(root)
+        groups = [keys[i : i + BRANCHES_PER_GROUP] for i in range(0, len(keys), BRANCHES_PER_GROUP)]
+        return {
+            "root": {key: index // BRANCHES_PER_GROUP for index, key in enumerate(keys)},
+            "groups": [defer({key: root[key] for key in group}) for group in groups],
+            "categories": categories,
+        }
 
     @classmethod
     def from_builtins(cls, data: dict) -> PhraseSet:
+        """What `to_builtins` made; with groups, each comes as a callable that returns it (decoded on first use)."""
         self = cls.__new__(cls)
         self._firsts = None
         self._root = data["root"]
+        self._groups = list(data.get("groups", ()))
         self.categories = set(data["categories"])
         return self
+
+    def _branch(self, key: str) -> dict | None:
+        branch = self._root.get(key)
+        if branch is None or isinstance(branch, dict):
+            return branch
+        group = self._groups[branch]  # the branch is in a group not read yet
+        if not isinstance(group, dict):
+            group = self._groups[branch] = group()
+        found: dict = group[key]
+        self._root[key] = found
+        return found
 
     def all_matches(self, analysis: Analysis) -> list[Match]:
         memo = analysis.memo
@@ -98,9 +129,14 @@ class PhraseSet:
         if firsts is None:
             firsts = self._firsts = frozenset(root)
         starts = [i for i, options in enumerate(keys) if options is not None and not firsts.isdisjoint(options)]
+        branch = self._branch
         for index in starts:
             token = tokens[index]
-            stack = [(root, index)]
+            stack = []
+            for key in keys[index] or ():  # the first word: the root's branches, decoded as they are reached
+                child = branch(key)
+                if child is not None:
+                    stack.append((child, index + 1))
             while stack:
                 node, position = stack.pop()
                 if position > index:
@@ -138,6 +174,11 @@ class PhraseSet:
         return category in self.categories
 
 
+def _read(value: Any) -> Any:
+    """A part of a compiled table: given as it is, or as a callable that returns it (a cache's deferred part)."""
+    return value if isinstance(value, dict) else value()
+
+
 def longest(matches: list[Match]) -> list[Match]:
     """Matches with any match inside a longer one dropped."""
     return _longest(matches)
@@ -155,8 +196,7 @@ def _longest(matches: list[Match]) -> list[Match]:
     return kept
 
 
-@dataclass(frozen=True, slots=True)
-class EmotionWord:
+class EmotionWord(Struct, frozen=True):
     word: str
     family: str
     intensity: int
@@ -166,40 +206,62 @@ class EmotionLexicon:
     """Feeling words with their family and intensity, matched like phrases."""
 
     def __init__(self, lexicon: Lexicon) -> None:
-        self.words: dict[str, EmotionWord] = {}
+        words: dict[str, EmotionWord] = {}
         phrases: dict[str, list[str]] = {}
         for family, entries in lexicon.emotions.items():
             for raw, intensity in entries.items():
                 word = raw.lower().replace("~", "")
                 entry = EmotionWord(word, family, intensity)
-                self.words.setdefault(word, entry)
+                words.setdefault(word, entry)
                 phrases.setdefault(word, []).append(raw)
+        self._words: dict[str, EmotionWord] | None = words
         self._phrases = PhraseSet(phrases)
-        self._by_stem: dict[tuple[str, ...], EmotionWord] = {}
-        for word, entry in self.words.items():
-            self._by_stem.setdefault(tuple(stem(w) for w in phrase_tokens(word)), entry)
+        by_stem: dict[tuple[str, ...], EmotionWord] = {}
+        for word, entry in words.items():
+            by_stem.setdefault(tuple(stem(w) for w in phrase_tokens(word)), entry)
+        self._by_stem: dict[tuple[str, ...], EmotionWord] | None = by_stem
+        self._source: dict = {}
 
-    def to_builtins(self) -> dict:
+    def to_builtins(self, defer: Callable[[Any], Any] | None = None) -> dict:
+        """The words, their phrase trie and stems as plain data; with `defer` (a cache's), each part
+        is kept apart and decoded when first read."""
+        keep = defer or (lambda value: value)
         return {
-            "words": {w: [e.family, e.intensity] for w, e in self.words.items()},
-            "phrases": self._phrases.to_builtins(),
-            "by_stem": {"\x1f".join(k): e.word for k, e in self._by_stem.items()},
+            "words": keep({w: [e.family, e.intensity] for w, e in self.words.items()}),
+            "phrases": self._phrases.to_builtins(defer),
+            "by_stem": keep({"\x1f".join(k): e.word for k, e in self.by_stem.items()}),
         }
 
     @classmethod
     def from_builtins(cls, data: dict) -> EmotionLexicon:
+        """What `to_builtins` made; `words` and `by_stem` may come as callables that return them."""
         self = cls.__new__(cls)
-        self.words = {w: EmotionWord(w, family, intensity) for w, (family, intensity) in data["words"].items()}
+        self._words = self._by_stem = None
+        self._source = data
         self._phrases = PhraseSet.from_builtins(data["phrases"])
-        self._by_stem = {tuple(k.split("\x1f")): self.words[w] for k, w in data["by_stem"].items()}
         return self
+
+    @property
+    def words(self) -> dict[str, EmotionWord]:
+        """Every feeling word with its family and intensity."""
+        if self._words is None:
+            data = _read(self._source["words"])
+            self._words = {w: EmotionWord(w, family, intensity) for w, (family, intensity) in data.items()}
+        return self._words
+
+    @property
+    def by_stem(self) -> dict[tuple[str, ...], EmotionWord]:
+        if self._by_stem is None:
+            words = self.words
+            self._by_stem = {tuple(k.split("\x1f")): words[w] for k, w in _read(self._source["by_stem"]).items()}
+        return self._by_stem
 
     def lookup(self, word: str) -> EmotionWord | None:
         """The lexicon entry for a scenario's emotion word, by exact word or by stem."""
         entry = self.words.get(word.lower())
         if entry is not None:
             return entry
-        return self._by_stem.get(tuple(stem(w) for w in phrase_tokens(word)))
+        return self.by_stem.get(tuple(stem(w) for w in phrase_tokens(word)))
 
     def find(self, analysis: Analysis, first: int = 0, last: int | None = None) -> list[tuple[Match, EmotionWord]]:
         # The longest match wins where two overlap ("worn out" over "worn").

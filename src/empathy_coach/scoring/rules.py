@@ -10,8 +10,9 @@ questions. `Outcome` lives with the Protocol and is re-exported here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from empathy_coach.banks import models as m
 from empathy_coach.banks.kinds.context import Outcome as Outcome
@@ -22,8 +23,7 @@ from empathy_coach.scoring.tables import Lexicons
 from empathy_coach.scoring.text import STOPWORDS, Analysis, phrase_tokens, stem
 
 
-@dataclass
-class Context:
+class Context(Struct):
     """One reply as every rule sees it (implements banks.kinds.context.ReplyContext)."""
 
     reply: Analysis

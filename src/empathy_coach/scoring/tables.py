@@ -8,8 +8,8 @@ first lexicon of each role.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from empathy_coach.banks.models import Lexicon
 from empathy_coach.scoring.lexicon import EmotionLexicon, PhraseSet
@@ -23,18 +23,16 @@ class LexiconRoleError(LookupError):
     """A rule names a lexicon the rubric does not list, or one whose role is not what the rule reads."""
 
 
-@dataclass(slots=True)
 class Lexicons:
-    phrases: dict[str, PhraseSet]  # the markers and roadblocks lexicons, by id
-    feelings: dict[str, EmotionLexicon]  # the emotions lexicons, by id
-    roles: dict[str, str]  # every lexicon's declared role, by id, in the rubric's order
-    cues: PhraseSet
-    lead_fillers: tuple[str, ...] = ()
-    markers: PhraseSet = field(init=False)
-    roadblocks: PhraseSet = field(init=False)
-    emotions: EmotionLexicon | None = field(init=False)
+    __slots__ = ("phrases", "feelings", "roles", "cues", "lead_fillers", "markers", "roadblocks", "emotions")
 
-    def __post_init__(self) -> None:
+    def __init__(self, phrases: dict[str, PhraseSet], feelings: dict[str, EmotionLexicon], roles: dict[str, str], cues: PhraseSet,
+                 lead_fillers: tuple[str, ...] = ()) -> None:
+        self.phrases = phrases  # the markers and roadblocks lexicons, by id
+        self.feelings = feelings  # the emotions lexicons, by id
+        self.roles = roles  # every lexicon's declared role, by id, in the rubric's order
+        self.cues = cues
+        self.lead_fillers = lead_fillers
         self.markers = self._first_phrases("markers")
         self.roadblocks = self._first_phrases("roadblocks")
         first = next((ident for ident, role in self.roles.items() if role == "emotions"), None)
@@ -75,12 +73,14 @@ class Lexicons:
             cue_phrases[FEELINGS] = [word for entries in emotions.emotions.values() for word in entries]
         return cls(phrases, feelings, roles, PhraseSet(cue_phrases), fillers)
 
-    def to_builtins(self) -> dict:
+    def to_builtins(self, defer: Callable[[Any], Any] | None = None) -> dict:
+        """The compiled tables as plain data; with `defer` (a cache's), their large parts are kept
+        apart and decoded when first read (see PhraseSet.to_builtins)."""
         return {
-            "phrases": {ident: table.to_builtins() for ident, table in self.phrases.items()},
-            "feelings": {ident: table.to_builtins() for ident, table in self.feelings.items()},
+            "phrases": {ident: table.to_builtins(defer) for ident, table in self.phrases.items()},
+            "feelings": {ident: table.to_builtins(defer) for ident, table in self.feelings.items()},
             "roles": dict(self.roles),
-            "cues": self.cues.to_builtins(),
+            "cues": self.cues.to_builtins(defer),
             "lead_fillers": list(self.lead_fillers),
         }
 

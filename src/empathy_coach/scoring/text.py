@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 # Beyond this many characters a reply is not analysed further: no reflection is that long,
 # and every rule stays bounded in time whatever is pasted.
@@ -146,12 +147,11 @@ def known_stems() -> dict[str, str]:
 
 
 def preload_stems(stems: dict[str, str]) -> None:
-    for word, root in stems.items():
-        _STEMS.setdefault(word, root)
+    """Add stems computed earlier (a cache's); a stem already known here is kept. Merged in C, not word by word."""
+    _STEMS.update({**stems, **_STEMS})
 
 
-@dataclass(slots=True)
-class Token:
+class Token(Struct):
     text: str  # normalised form of this word (after contraction expansion)
     stem: str
     start: int  # span in the original text
@@ -161,8 +161,7 @@ class Token:
     negated: bool = False
 
 
-@dataclass(slots=True)
-class Sentence:
+class Sentence(Struct):
     index: int
     start: int
     end: int

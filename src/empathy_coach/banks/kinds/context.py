@@ -14,8 +14,9 @@ apply to this reply (a `nonverbal` rule on a turn without a cue).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+
+from msgspec import Struct, field
 
 if TYPE_CHECKING:
     from empathy_coach.banks.kinds.base import RuleBase
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
 Span = tuple[int, int]
 
 
-@dataclass
-class Outcome:
+class Outcome(Struct):
     fraction: float
     passed: bool
     spans: list[Span] = field(default_factory=list)

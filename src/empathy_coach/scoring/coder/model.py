@@ -7,7 +7,9 @@ most to that code are kept on the act, with the words that fired them, so feedba
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+
+from msgspec import Struct, field
 
 from empathy_coach import codes
 from empathy_coach.scoring.coder.features import FEATURE_BY_ID, Hit, context_features, lexical_features, named_features
@@ -26,8 +28,7 @@ _MISSING: list[float] = []
 MAX_REASONS = 3
 
 
-@dataclass(slots=True)
-class Reason:
+class Reason(Struct):
     """A feature that pushed an act towards its code, and the words that fired it."""
 
     feature: str
@@ -36,8 +37,7 @@ class Reason:
     end: int
 
 
-@dataclass(slots=True)
-class Act:
+class Act(Struct):
     code: str
     start: int
     end: int
@@ -46,24 +46,24 @@ class Act:
     reasons: list[Reason] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Coding:
+class Coding(Struct):
     behaviour: str
     acts: list[Act]
     features: list[str]  # the primary act's feature ids
 
 
-@dataclass(slots=True)
-class Weights:
+class Weights(Struct):
     """A fitted decision layer, as stored in a coder file (`prompts/coder/weights.json`)."""
 
     codes: tuple[str, ...]
     bias: list[float]
-    rows: dict[str, list[float]]  # feature -> [code index, weight, code index, weight, ...] (flat: loads in a few ms)
+    # feature -> [code index, weight, code index, weight, ...] (flat: loads in a few ms); the built-in
+    # coder's rows are a mapping that decodes them as they are read (content.cache.EncodedRows)
+    rows: Mapping[str, list[float]]
     meta: dict = field(default_factory=dict)
 
     def to_builtins(self) -> dict:
-        return {"format": FORMAT, "version": FORMAT_VERSION, "codes": list(self.codes), "bias": self.bias, "weights": self.rows, "meta": self.meta}
+        return {"format": FORMAT, "version": FORMAT_VERSION, "codes": list(self.codes), "bias": self.bias, "weights": dict(self.rows), "meta": self.meta}
 
     @classmethod
     def from_builtins(cls, data: dict) -> Weights:

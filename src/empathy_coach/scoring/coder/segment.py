@@ -7,7 +7,7 @@ semicolon or dash, where a question can close a statement ("You're tired, what's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from empathy_coach.scoring.lexicon import Match, longest
 from empathy_coach.scoring.tables import FEELINGS
@@ -17,8 +17,7 @@ from empathy_coach.scoring.text import Analysis, Sentence, Token
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "\u2014", "\u2013", "("})
 
 
-@dataclass(slots=True)
-class Segment:
+class Segment(Struct):
     """One sentence of a reply, with everything a feature reads about it."""
 
     reply: Analysis
