@@ -54,7 +54,7 @@ def test_scenario_turn_score(tmp_path):
     bank = tmp_path / "mini.yaml"
     bank.write_text(BANK)
     result = runner.invoke(app, ["score", "--bank", str(bank), "--scenario", "mini-nights", "--turn", "t1", "--format", "json",
-                                 "You're exhausted by the nights, and taken for granted."])
+                                 "You're exhausted by the night shifts, and it feels like nobody values what you do."])
     data = json.loads(result.output)
     assert result.exit_code == 0, result.output
     feeling = [r for r in data["rules"] if r["id"] == "names-feeling"][0]
