@@ -3,9 +3,10 @@
     python benchmarks/trainer_proxy.py [--final] [--list]
 
 `tests/data/trainer_proxy.jsonl`: 60 client statements, each with a good simple reflection, a good
-complex reflection and five replies an MI trainer rejects (one each of five kinds: parroting, a
-polite directive, a judgement as a statement, a sympathy formula, a platitude, reassurance,
-information, a question, a reflection then a question, self-disclosure, changing the subject).
+complex reflection and five replies an MI trainer rejects, each of a different kind drawn from
+eleven (parroting, a polite directive, a judgement as a statement, a sympathy formula, a platitude,
+reassurance, information, a question, a reflection then a question, self-disclosure, changing the
+subject).
 It was written for this purpose by a writer who had not seen the scorer, the rubrics or the
 library, in an MI trainer's style. Every reply is scored with the generic rubric, as
 `empathy-coach score --client` does.
@@ -39,7 +40,7 @@ KIND_CLASS = {"simple": "reflection", "complex": "reflection", "parroting": "ref
               "information": "information_advice", "question": "question", "reflection_question": "question", "judgement": "other",
               "sympathy": "other", "platitude": "other", "reassurance": "other", "off_topic": "other", "self_disclosure": "other"}
 # The issue's targets on the trainer's set.
-TARGETS = "good failing < 10 %, rejected passing < 10 %, AUC >= 0.97, separated in >= 40 of 45 (89 %), complex >= simple > parroting"
+TARGETS = "good failing < 10 %, rejected passing < 10 %, AUC >= 0.97, separated in >= 89 % of statements (40 of 45), complex >= simple > parroting"
 
 
 def measure(records: list[dict]) -> dict:

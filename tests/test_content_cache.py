@@ -68,6 +68,34 @@ def test_a_changed_coder_file_is_read_again(tmp_path, monkeypatch):
     assert len(list(cache_home().glob("coder-*.msgpack"))) == 1  # the stale cache is gone
 
 
+def test_a_coder_file_rewritten_with_the_same_size_and_times_is_read_again(tmp_path, monkeypatch):
+    copy = tmp_path / "weights.json"
+    shutil.copyfile(cache.builtin_coder_weights_path(), copy)
+    monkeypatch.setattr(cache, "builtin_coder_weights_path", lambda: copy)
+    before = cache.builtin_coder_data()["bias"]
+    data = json.loads(copy.read_text(encoding="utf-8"))
+    first = json.dumps(data["bias"][0])
+    changed = ("9" * len(first)) if not first.startswith("-") else "-" + "9" * (len(first) - 1)
+    stat = copy.stat()
+    text = copy.read_text(encoding="utf-8").replace(f'"bias":[{first}', f'"bias":[{changed}', 1)
+    assert len(text) == stat.st_size and text != copy.read_text(encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as `cp -p` or `rsync -a` would leave it
+    assert copy.stat().st_size == stat.st_size and copy.stat().st_mtime_ns == stat.st_mtime_ns
+    after = cache.builtin_coder_data()["bias"]
+    assert after[0] == float(changed) and after[1:] == before[1:]
+
+
+def test_a_damaged_bucket_of_coder_rows_is_read_from_the_coder_file():
+    expected = json.loads(cache.builtin_coder_weights_path().read_text(encoding="utf-8"))["weights"]
+    name = next(iter(expected))
+    count = max(1, len(expected) // cache.ROWS_PER_BUCKET)
+    buckets = [b"\x93\x01"] * count  # not a map: every bucket is damaged
+    rows = EncodedRows(buckets, len(expected), cache.builtin_coder_weights_path())
+    assert rows.get(name) == expected[name]
+    assert rows.get(name) == expected[name]  # a second reader of the same bucket gets the rows too
+
+
 @pytest.mark.parametrize("name", ["generic", "default", "safety"])
 def test_the_cached_rubric_is_the_yaml_rubric(name):
     expected = load_file(builtin_root() / "rubrics" / f"{name}.yaml", "rubric", source="built-in").value

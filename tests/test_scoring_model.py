@@ -106,27 +106,15 @@ def test_a_reflection_giving_back_nothing_of_the_client_stands_with_changing_the
     assert result.rung == "reassurance-or-changing-subject" and not result.passed
 
 
-def test_a_paraphrase_that_shares_no_word_with_the_client_keeps_its_rung_while_it_stays_with_the_client():
-    # Content by meaning cannot see every paraphrase: a reflection that keeps to the client's experience
-    # stays a reflection; "I'm here for you!" (above) keeps its old rung.
+def test_a_reflection_that_shares_no_word_with_the_client_cannot_pass_but_stays_above_questions():
+    # Content by meaning cannot see every paraphrase: a "reflection" with none of the client's words or
+    # feelings cannot pass, but it stands on the capped rung, above questions; "I'm here for you!" (above),
+    # coded as a sympathy formula, keeps its old rung.
     client = "My parents are getting divorced and they both keep asking me who I want to live with."
-    result = default_scorer("generic").score("You've been put in an impossible spot.", client=client)
-    assert result.rung == "simple-reflection" and result.passed
-
-
-@pytest.mark.parametrize(
-    "client,reply,judged",
-    [
-        ("I do everything for everyone at home and nobody notices.", "Honestly, you're being a bit of a martyr about it.", True),
-        # the client's own word given back keeps its old code: a reflection, not a judgement
-        ("I feel like such a martyr at home, doing everything while they watch TV.",
-         "You feel like a martyr at home, doing it all while they sit back.", False),
-    ],
-)
-def test_a_word_that_judges_the_client_is_judging_unless_the_client_said_it(client, reply, judged):
-    result = default_scorer("generic").score(reply, client=client)
-    assert ("judging" in {f.kind for f in result.roadblocks}) is judged
-    assert result.passed is not judged
+    scorer = default_scorer("generic")
+    result = scorer.score("You've been put in an impossible spot.", client=client)
+    assert result.rung == "reflection-that-cannot-pass" and not result.passed
+    assert result.score > scorer.score("How do you feel about that?", client=client).score
 
 
 def test_a_rung_without_a_capped_rung_below_scales_a_required_failure_under_the_pass_mark():

@@ -38,18 +38,33 @@ def builtin_lexicon(name: str) -> m.Lexicon:
 
 
 @cache
+def cache_salt() -> bytes:
+    """What every cache key starts with: the cache format, the package version, and the newest change to
+    the code that shapes what is cached (a development checkout changes code without a new version)."""
+    import os
+
+    from empathy_coach._version import __version__
+
+    package = Path(__file__).resolve().parents[1]
+    newest = 0
+    for folder in ("banks", "banks/kinds", "content", "scoring", "scoring/coder"):
+        with os.scandir(package / folder) as entries:
+            newest = max([newest, *(entry.stat().st_mtime_ns for entry in entries if entry.name.endswith(".py"))])
+    return f"{CACHE_FORMAT}:{__version__}:{newest}".encode()
+
+
+@cache
 def builtin_rubric(name: str) -> m.Rubric:
     """A built-in rubric, from a MessagePack cache keyed by its text (YAML costs start-up time).
 
     The cache keeps the rubric's Structs by class (`pack`): decoding them against the Rubric type
     would first make msgspec read every model's annotations, about 15 ms of a one-shot `score`.
     """
-    from empathy_coach._version import __version__
     from empathy_coach.paths import cache_home, content_key, write_cache
 
     path = builtin_root() / "rubrics" / f"{name}.yaml"
     raw = path.read_bytes()
-    cache_file = cache_home() / f"rubric-{name}-{content_key(f'{CACHE_FORMAT}:{__version__}'.encode(), raw)}.msgpack"
+    cache_file = cache_home() / f"rubric-{name}-{content_key(cache_salt(), raw)}.msgpack"
     try:
         cached = unpack(cache_file.read_bytes())
         if isinstance(cached, m.Rubric):
@@ -166,10 +181,9 @@ def cached_build(prefix: str, names: Sequence[str], build: Callable[[], T], dump
     """
     import msgspec
 
-    from empathy_coach._version import __version__
     from empathy_coach.paths import cache_home, content_key, write_cache
 
-    parts = [f"{CACHE_FORMAT}:{__version__}".encode()]
+    parts = [cache_salt()]
     for name in names:
         parts += [name.encode(), builtin_lexicon_path(name).read_bytes()]
     label = "+".join(names)
@@ -204,7 +218,8 @@ class EncodedRows(Mapping[str, list]):
     MessagePack) costs a one-shot `score` about 30 ms, for the few dozen rows one reply reads.
     """
 
-    def __init__(self, buckets: Sequence[bytes | memoryview], size: int) -> None:
+    def __init__(self, buckets: Sequence[bytes | memoryview], size: int, source: Path | None = None) -> None:
+        self._source = source
         self._encoded: list[bytes | memoryview | None] = list(buckets)
         self._decoded: list[dict[str, list] | None] = [None] * len(buckets)
         self._size = size
@@ -214,10 +229,21 @@ class EncodedRows(Mapping[str, list]):
         if found is None:
             import msgspec
 
-            raw = self._encoded[index]
-            found = self._decoded[index] = msgspec.msgpack.decode(raw) if raw else {}
-            self._encoded[index] = None
+            raw = self._encoded[index]  # kept: another thread may be decoding the same bucket
+            try:
+                found = msgspec.msgpack.decode(raw) if raw else {}
+            except msgspec.DecodeError:
+                found = self._damaged(index)
+            self._decoded[index] = found
         return found
+
+    def _damaged(self, index: int) -> dict[str, list]:
+        """A bucket the cache damaged: its rows from the coder file itself, until the file changes."""
+        if self._source is None:
+            raise ValueError("the coder cache is damaged")
+        rows = read_coder_file(self._source)["weights"]
+        count = len(self._decoded)
+        return {name: row for name, row in rows.items() if _bucket_of(name, count) == index}
 
     def get(self, key: str, default=None):
         if not self._decoded:
@@ -245,25 +271,26 @@ def builtin_coder_data() -> dict[str, Any]:
     """The built-in coder file as `read_coder_file` gives it, from a MessagePack cache, with its `weights`
     rows as `EncodedRows` (decoded bucket by bucket as they are read).
 
-    The cache is keyed like Python's own bytecode, by the file's size and modification time (with the
-    package version and the cache format): reading and checksumming its megabyte would cost more than
+    The cache is keyed like Python's own bytecode, by the file's identity, size and times (with
+    `cache_salt()`): reading and checksumming its megabyte would cost more than
     decoding the rows a reply reads.
     """
     import msgspec
 
-    from empathy_coach._version import __version__
     from empathy_coach.paths import cache_home, content_key, write_cache
 
     path = builtin_coder_weights_path()
     status = path.stat()
-    key = content_key(f"{CACHE_FORMAT}:{__version__}:{status.st_size}:{status.st_mtime_ns}".encode())
+    # ctime cannot be set back by a copy that keeps times (cp -p, rsync -a, os.utime): any rewrite moves it.
+    identity = f"{path}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
+    key = content_key(cache_salt(), identity.encode("utf-8", "surrogatepass"))
     cache_file = cache_home() / f"coder-{key}.msgpack"
     try:
         head, buckets = msgspec.msgpack.decode(cache_file.read_bytes(), type=tuple[dict[str, Any], list[memoryview]])
         size = head.pop("rows")
         if not isinstance(size, int) or "weights" in head:
             raise ValueError("not a coder cache")
-        head["weights"] = EncodedRows(buckets, size)
+        head["weights"] = EncodedRows(buckets, size, path)
         return head
     except (OSError, ValueError, KeyError, msgspec.DecodeError):
         pass

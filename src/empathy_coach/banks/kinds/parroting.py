@@ -45,8 +45,9 @@ class ParrotingRule(RuleBase, tag="parroting"):
     # selective repeat of the key words ("You want to be off them, and you're scared to be off them")
     # is a simple reflection; giving the statement back whole is parroting. 0 judges the reply alone.
     min_client_share: Annotated[float, Meta(ge=0, le=1)] = 0.0
-    # ...or when at least this many of the client's content words are copied, whatever their share:
-    # a whole clause given back from a long statement is parroting too. 0 leaves it to the share.
+    # ...or when at least this many of the client's content words are copied (in runs of `ngram`),
+    # whatever their share: clauses given back from a long statement are parroting too. 0 leaves it
+    # to the share.
     min_copied: Annotated[int, Meta(ge=0)] = 0
 
 
@@ -94,7 +95,8 @@ def evaluate(rule: ParrotingRule, ctx: ReplyContext) -> Outcome | None:
     spans = _runs(reply_tokens, copied)
     values = {"overlap": f"{share:.0%}", "found": quote(ctx, spans), "client_share": f"{client_share:.0%}"}
     if share > rule.max_overlap and enough:
-        return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word ({client_share:.0%} of the client's)")
+        told = f"{client_share:.0%} of the client's" if client_share >= rule.min_client_share else f"{copied_client} of the client's words"
+        return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word ({told})")
     return Outcome(1.0, True, [], values, f"{share:.0%} of the content words repeated verbatim")
 
 
