@@ -29,7 +29,14 @@ def spawn(home, *args: str, **extra_env: str):
     env.pop("NO_COLOR", None)
     env.update(extra_env)
     return pexpect.spawn(sys.executable, ["-m", "empathy_coach", "drill", *args], env=env, dimensions=(40, 120),
-                         encoding="utf-8", timeout=TIMEOUT)
+                         encoding="utf-8", timeout=TIMEOUT, preexec_fn=_as_in_a_terminal)
+
+
+def _as_in_a_terminal() -> None:
+    """Ctrl-C reaches the drill as it does in a user's terminal, even when the suite itself was started
+    in the background (a non-interactive shell starts background jobs with SIGINT ignored, and the
+    child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def answer_well(child) -> None:
