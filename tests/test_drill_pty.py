@@ -33,10 +33,11 @@ def spawn(home, *args: str, **extra_env: str):
 
 
 def _as_in_a_terminal() -> None:
-    """Ctrl-C reaches the drill as it does in a user's terminal, even when the suite itself was started
-    in the background (a non-interactive shell starts background jobs with SIGINT ignored, and the
-    child would inherit that)."""
+    """Ctrl-C and a closed window reach the drill as they do in a user's terminal, even when the suite
+    itself was started in the background or under nohup (SIGINT or SIGHUP ignored there would be
+    inherited by the child)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def answer_well(child) -> None:
