@@ -117,6 +117,24 @@ def test_a_reflection_that_shares_no_word_with_the_client_cannot_pass_but_stays_
     assert result.score > scorer.score("How do you feel about that?", client=client).score
 
 
+@pytest.mark.parametrize(
+    "client,reply,judged",
+    [
+        # the example: a judgement of the client phrased as a statement
+        ("My sister stopped talking to me after the wedding and I keep replaying what I said.",
+         "Your last line was really self destructive.", True),
+        ("I drive too fast when I'm angry.", "Driving like that when you're angry is reckless.", True),
+        # the client's own word given back keeps its old code: a reflection, not a judgement
+        ("I was so reckless with money last year and now the debt is everywhere.",
+         "You see yourself as reckless back then, and the debt keeps reminding you.", False),
+    ],
+)
+def test_a_word_that_judges_the_client_is_judging_unless_the_client_said_it(client, reply, judged):
+    result = default_scorer("generic").score(reply, client=client)
+    assert ("judging" in {f.kind for f in result.roadblocks}) is judged
+    assert result.passed is not judged
+
+
 def test_a_rung_without_a_capped_rung_below_scales_a_required_failure_under_the_pass_mark():
     ladder = [{"id": "all", "behaviours": list(m.BEHAVIOUR_CODES), "band": [50, 100]}]
     s = scorer({"id": "brief", "kind": "length", "max_words": 2, "required": True}, ladder=ladder)
