@@ -70,7 +70,7 @@ def measure(records: list[dict]) -> dict:
     auc = sum((g > b) + 0.5 * (g == b) for g in good for b in rejected) / (len(good) * len(rejected))
     return {
         "statements": len(records),
-        "good_failing": (sum(1 for k in GOOD for _ in scores[k]) - sum(passes[k] for k in GOOD), len(good)),
+        "good_failing": (len(good) - sum(passes[k] for k in GOOD), len(good)),
         "rejected_passing": (sum(v for k, v in passes.items() if k not in GOOD), len(rejected)),
         "auc": auc,
         "separated": separated,

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 APP_NAME = "empathy-coach"
 
 
-_BUILTIN_ROOT: list[Path] = []
-
-
+@cache
 def builtin_root() -> Path:
     """The built-in `prompts/` folder: inside the installed wheel, or at the repository root.
 
     Found once per process (a one-shot `score` asks for it about ten times).
     """
-    if not _BUILTIN_ROOT:
-        _BUILTIN_ROOT.append(_find_builtin_root())
-    return _BUILTIN_ROOT[0]
-
-
-def _find_builtin_root() -> Path:
     beside = Path(__file__).resolve().parent / "prompts"
     if beside.is_dir():  # an installed wheel: the same place importlib.resources finds, without its import
         return beside

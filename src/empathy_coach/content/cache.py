@@ -220,7 +220,7 @@ class EncodedRows(Mapping[str, list]):
 
     def __init__(self, buckets: Sequence[bytes | memoryview], size: int, source: Path | None = None) -> None:
         self._source = source
-        self._encoded: list[bytes | memoryview | None] = list(buckets)
+        self._encoded: list[bytes | memoryview] = list(buckets)
         self._decoded: list[dict[str, list] | None] = [None] * len(buckets)
         self._size = size
 

@@ -91,11 +91,11 @@ def evaluate(rule: ParrotingRule, ctx: ReplyContext) -> Outcome | None:
     share = sum(1 for c, w in zip(copied, content, strict=False) if c and w) / sum(content)
     copied_client = len(copied_words & client_content)
     client_share = copied_client / len(client_content) if client_content else 0.0
-    enough = client_share >= rule.min_client_share or 0 < rule.min_copied <= copied_client
+    by_share = client_share >= rule.min_client_share
     spans = _runs(reply_tokens, copied)
     values = {"overlap": f"{share:.0%}", "found": quote(ctx, spans), "client_share": f"{client_share:.0%}"}
-    if share > rule.max_overlap and enough:
-        told = f"{client_share:.0%} of the client's" if client_share >= rule.min_client_share else f"{copied_client} of the client's words"
+    if share > rule.max_overlap and (by_share or 0 < rule.min_copied <= copied_client):
+        told = f"{client_share:.0%} of the client's" if by_share else f"{copied_client} of the client's words"
         return Outcome(0.0, False, spans, values, f"{share:.0%} of the content words repeated word for word ({told})")
     return Outcome(1.0, True, [], values, f"{share:.0%} of the content words repeated verbatim")
 

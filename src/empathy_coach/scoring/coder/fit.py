@@ -76,12 +76,8 @@ def _vector(model: CoderModel, seg, previous=None) -> dict[str, float]:
 
 
 def fit(examples: Sequence[Example], *, epochs: int = 20, rate: float = 0.1, l2: float = 2e-4, min_count: int = 3,
-        seed: int = 13, prune: float = 0.05, meta: dict | None = None, balance: float = 0.5,
-        lexical_l2: float | None = None) -> Weights:
-    """Fit the decision layer to coded examples.
-
-    `lexical_l2` shrinks word features harder than named ones (default: as hard, `l2`).
-    """
+        seed: int = 13, prune: float = 0.05, meta: dict | None = None, balance: float = 0.5) -> Weights:
+    """Fit the decision layer to coded examples."""
     if not examples:
         raise ValueError("no coded sentences to learn from")
     index = {code: i for i, code in enumerate(CODES)}
@@ -93,8 +89,6 @@ def fit(examples: Sequence[Example], *, epochs: int = 20, rate: float = 0.1, l2:
     counts = Counter(ex.code for ex in examples)
     total = sum(counts.values())
     class_weight = {c: (total / (len(counts) * n)) ** balance for c, n in counts.items()}
-    word_l2 = l2 if lexical_l2 is None else lexical_l2
-    shrink = {f: (word_l2 if _lexical(f) else l2) for f in kept}
     data = [([(f, v) for f, v in ex.features.items() if f in kept], index[ex.code], ex.weight * class_weight[ex.code]) for ex in examples]
     weights: dict[str, list[float]] = {}
     squares: dict[str, list[float]] = {}
@@ -126,9 +120,8 @@ def fit(examples: Sequence[Example], *, epochs: int = 20, rate: float = 0.1, l2:
                     row = weights[f] = [0.0] * k
                     squares[f] = [1e-8] * k
                 sq = squares[f]
-                decay = shrink[f]
                 for c in range(k):
-                    g = grads[c] * v + decay * row[c]
+                    g = grads[c] * v + l2 * row[c]
                     if g:
                         sq[c] += g * g
                         row[c] -= rate * g / math.sqrt(sq[c])
