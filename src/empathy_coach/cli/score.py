@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, tolerant_stdin, write_json
+from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, import_msgspec, tolerant_stdin, write_json
 from empathy_coach.literal import writable
 
 
@@ -30,6 +30,7 @@ def score_command(
 
     Exit 0 when it passes, 1 when it scores below the pass mark, 2 on bad input.
     """
+    import_msgspec()  # before anything below imports it
     if reply == "-":
         tolerant_stdin()
         reply = _read_reply()
