@@ -59,7 +59,7 @@ def through_cache(name: str, parts: Sequence[bytes], read: Callable[[bytes], T],
     `read` turns the file's bytes back into the value; when the file is missing, unreadable, stale
     or damaged (`read` raises ValueError, TypeError, KeyError or a msgspec DecodeError), `make()`
     gives the value and the bytes to keep (None: nothing is written), and the file is written in
-    place of any older `{name}-*.msgpack`. Every cache of what scoring reads goes through here.
+    place of any older `{name}-*.msgpack`. The rubric, lexicon-group and coder caches go through here.
     """
     import msgspec
 
