@@ -1,6 +1,7 @@
 """The `empathy-coach` command line: thin commands that parse, call the library, render, exit."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer reads the root callback's annotations, and as
+# strings it would compile and evaluate each of them at every run.
 
 import typer
 
