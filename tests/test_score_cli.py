@@ -142,7 +142,7 @@ def test_a_one_shot_score_reads_models_without_typing_extensions_and_says_the_sa
     assert runs["bad"].returncode == 2 and f"{rubric}:5:11: unknown rule kind 'nosuchkind'" in runs["bad"].stderr
 
 
-def test_a_one_shot_score_leaves_its_objects_out_of_the_collection_at_exit_and_other_commands_do_not():
+def test_a_one_shot_score_or_help_leaves_its_objects_out_of_the_collection_at_exit_and_other_commands_do_not():
     import os
     import subprocess
     import sys
@@ -153,6 +153,8 @@ def test_a_one_shot_score_leaves_its_objects_out_of_the_collection_at_exit_and_o
         "from empathy_coach._entry import main\n"
         "main()\n"
     )
-    for args, expected in ((["score", "--client", CLIENT, "You're worn out."], "frozen False"), (["explain", "complex_reflection"], "not frozen True")):
+    cases = ((["score", "--client", CLIENT, "You're worn out."], "frozen False"), (["--help"], "frozen False"), ([], "frozen False"),
+             (["explain", "complex_reflection"], "not frozen True"))
+    for args, expected in cases:
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, check=False)
-        assert done.returncode in (0, 1) and done.stderr.splitlines()[-1] == expected, done.stderr
+        assert done.returncode in (0, 1, 2) and done.stderr.splitlines()[-1] == expected, done.stderr

@@ -89,7 +89,8 @@ def main(collect: bool = False) -> None:
 
     signal.signal(signal.SIGTERM, terminated)
     module = command_module(sys.argv[1:])
-    if collect and module not in BOUNDED:
+    # Without a command (--help, no arguments, an unknown command) the run only prints: bounded too.
+    if collect and module is not None and module not in BOUNDED:
         import gc
 
         gc.enable()
