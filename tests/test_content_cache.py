@@ -161,3 +161,43 @@ def test_a_loaded_table_dumps_as_compiled():
     assert unpack(pack(again.to_builtins())) == unpack(pack(emotions.to_builtins()))  # tuples come back as lists
     phrases = PhraseSet(builtin_lexicon("roadblocks").phrases)
     assert PhraseSet.from_builtins(unpack(pack(phrases.to_builtins(defer)))).to_builtins() == unpack(pack(phrases.to_builtins()))
+
+
+def test_one_path_reads_and_writes_every_cache():
+    made = []
+
+    def make(value=b"fresh", keep=True):
+        made.append(value)
+        return value.decode(), (pack(value.decode()) if keep else None)
+
+    def read(data):
+        value = unpack(data)
+        if not isinstance(value, str):
+            raise TypeError("not text")
+        return value
+
+    assert cache.through_cache("probe", [b"one"], read, make) == "fresh" and len(made) == 1
+    (first,) = cache_home().glob("probe-*.msgpack")
+    assert cache.through_cache("probe", [b"one"], read, make) == "fresh" and len(made) == 1  # from the file
+    first.write_bytes(pack(7))  # readable, but not what `read` accepts: made again
+    assert cache.through_cache("probe", [b"one"], read, make) == "fresh" and len(made) == 2
+    assert cache.through_cache("probe", [b"two"], read, make) == "fresh" and len(made) == 3
+    assert [p.name for p in cache_home().glob("probe-*.msgpack")] != [first.name]  # another key: the older file is gone
+    assert len(list(cache_home().glob("probe-*.msgpack"))) == 1
+    assert cache.through_cache("other", [b"x"], read, lambda: make(b"kept nowhere", keep=False)) == "kept nowhere"
+    assert not list(cache_home().glob("other-*.msgpack"))
+
+
+def test_a_damaged_lexicon_group_cache_is_rebuilt():
+    from empathy_coach.scoring.assets import builtin_tables
+
+    names = ("emotions", "markers")
+    expected = builtin_tables.__wrapped__(names)
+    (target,) = cache_home().glob("lexicons-emotions+markers-*.msgpack")
+    for damage in (b"", b"\xc1", pack({"tables": 1})):
+        target.write_bytes(damage)
+        again = builtin_tables.__wrapped__(names)
+        for text in TEXTS:
+            assert again.markers.find(Analysis(text)) == expected.markers.find(Analysis(text))
+        assert again.emotions is not None and expected.emotions is not None
+        assert again.emotions.words == expected.emotions.words

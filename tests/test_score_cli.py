@@ -108,3 +108,53 @@ def test_an_empty_reply_says_so_once_without_empty_placeholders():
     assert result.exit_code == 1
     assert "the reply is empty" in result.output
     assert "()" not in result.output and "sounds )" not in result.output
+
+
+def test_a_one_shot_score_reads_models_without_typing_extensions_and_says_the_same(tmp_path):
+    """The console script imports msgspec as a clean install would (no typing_extensions): same output,
+    and typing_extensions stays importable afterwards."""
+    import os
+    import subprocess
+    import sys
+
+    rubric = tmp_path / "bad.yaml"
+    rubric.write_text("id: bad\npass_score: 60\nrules:\n  - id: x\n    kind: nosuchkind\n    weight: 1\n", encoding="utf-8")
+    probe = (
+        "import sys\n"
+        "from empathy_coach._entry import main\n"
+        "def after():\n"
+        "    import msgspec._utils, typing\n"
+        "    hidden = 'typing_extensions' not in sys.modules and msgspec._utils._get_type_hints is typing.get_type_hints\n"
+        "    import typing_extensions\n"
+        "    print(hidden, typing_extensions.__name__, file=sys.stderr)\n"
+        "import atexit; atexit.register(after)\n"
+        "main()\n"
+    )
+    env = {**os.environ, "NO_COLOR": "1"}
+    runs = {}
+    for name, args in {"text": ["--client", CLIENT, "You're worn out."], "json": ["--client", CLIENT, "You're worn out.", "--format", "json"],
+                       "bad": ["--client", CLIENT, "x", "--rubric", str(rubric)]}.items():
+        fresh = subprocess.run([sys.executable, "-c", probe, "score", *args], capture_output=True, text=True, env=env, check=False)
+        assert fresh.stderr.splitlines()[-1] == "True typing_extensions"
+        runs[name] = fresh
+        here = runner.invoke(app, ["score", *args])  # in this process msgspec is long imported, with whatever it found
+        assert (fresh.returncode, fresh.stdout) == (here.exit_code, here.stdout)
+    assert runs["bad"].returncode == 2 and f"{rubric}:5:11: unknown rule kind 'nosuchkind'" in runs["bad"].stderr
+
+
+def test_a_one_shot_score_or_help_leaves_its_objects_out_of_the_collection_at_exit_and_other_commands_do_not():
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'not frozen', gc.isenabled(), file=sys.stderr))\n"
+        "from empathy_coach._entry import main\n"
+        "main()\n"
+    )
+    cases = ((["score", "--client", CLIENT, "You're worn out."], "frozen False"), (["--help"], "frozen False"), ([], "frozen False"),
+             (["explain", "complex_reflection"], "not frozen True"))
+    for args, expected in cases:
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, check=False)
+        assert done.returncode in (0, 1, 2) and done.stderr.splitlines()[-1] == expected, done.stderr

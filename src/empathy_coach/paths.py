@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -63,9 +64,34 @@ def user_home() -> Path:
     override = os.environ.get("EMPATHY_COACH_HOME")
     if override:
         return Path(override).expanduser()
+    known = linux_user_dir("XDG_DATA_HOME", ".local/share")
+    if known is not None:
+        return known
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def linux_user_dir(variable: str, under_home: str) -> Path | None:
+    """This app's folder in a Linux user directory, as platformdirs gives it, without importing
+    platformdirs (about 4 ms of a one-shot `score`, three regexes compiled among them).
+
+    `$variable` (XDG_CACHE_HOME, XDG_DATA_HOME) when it is an absolute path, else `under_home` in
+    an absolute $HOME. None wherever platformdirs' own rules may differ (another system, Android,
+    a relative XDG value, no usable HOME): the caller asks platformdirs then.
+    """
+    if sys.platform != "linux" or "ANDROID_DATA" in os.environ:
+        return None
+    base = os.environ.get(variable, "")
+    if base.strip():
+        if not os.path.isabs(base):
+            return None
+    else:
+        home = os.environ.get("HOME", "")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home.rstrip("/") or "/", under_home)
+    return Path(os.path.join(base, APP_NAME))
 
 
 DATABASE_NAME = "progress.sqlite3"
@@ -87,6 +113,9 @@ def cache_home() -> Path:
     override = os.environ.get("EMPATHY_COACH_HOME")
     if override:
         return Path(override).expanduser() / "cache"
+    known = linux_user_dir("XDG_CACHE_HOME", ".cache")
+    if known is not None:
+        return known
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

@@ -1,6 +1,7 @@
 """The `empathy-coach` command line: thin commands that parse, call the library, render, exit."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer reads the root callback's annotations, and as
+# strings it would compile and evaluate each of them at every run.
 
 import typer
 
@@ -88,7 +89,8 @@ def main(collect: bool = False) -> None:
 
     signal.signal(signal.SIGTERM, terminated)
     module = command_module(sys.argv[1:])
-    if collect and module not in BOUNDED:
+    # Without a command (--help, no arguments, an unknown command) the run only prints: bounded too.
+    if collect and module is not None and module not in BOUNDED:
         import gc
 
         gc.enable()

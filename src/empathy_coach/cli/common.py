@@ -117,6 +117,24 @@ def _input_error() -> type[InputError]:
     return InputError
 
 
+def import_msgspec() -> None:
+    """Import msgspec (the models' library) as it is imported where typing_extensions is not installed.
+
+    msgspec reads type hints with typing_extensions when it can, else with `typing`; on Python 3.11+
+    both give the same hints (msgspec asks with include_extras=True, and Required/NotRequired are
+    typing's own), and typing_extensions is no dependency of this package. Importing it costs a
+    one-shot `score` about 8 ms. It is hidden only while msgspec itself is imported, and stays
+    importable for anything else; once msgspec (or typing_extensions) is loaded this does nothing.
+    """
+    if "msgspec" in sys.modules or "typing_extensions" in sys.modules:
+        return
+    sys.modules["typing_extensions"] = None  # type: ignore[assignment]  # makes its import fail: msgspec falls back
+    try:
+        import msgspec  # noqa: F401
+    finally:
+        del sys.modules["typing_extensions"]
+
+
 def tolerant_stdin() -> None:
     """Read standard input without failing on bytes that are not UTF-8 (they reach `writable`)."""
     try:

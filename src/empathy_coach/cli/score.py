@@ -1,13 +1,14 @@
 """`empathy-coach score`: one reply, scored and explained."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer reads the command's annotations, and as strings
+# it would compile and evaluate each of them at every run (about 1 ms of a one-shot `score`).
 
 import sys
 from pathlib import Path
 
 import typer
 
-from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, tolerant_stdin, write_json
+from empathy_coach.cli.common import EXIT_BELOW, EXIT_OK, ListFormat, UsageError, color_allowed, guarded, import_msgspec, tolerant_stdin, write_json
 from empathy_coach.literal import writable
 
 
@@ -30,6 +31,7 @@ def score_command(
 
     Exit 0 when it passes, 1 when it scores below the pass mark, 2 on bad input.
     """
+    import_msgspec()  # before anything below imports it
     if reply == "-":
         tolerant_stdin()
         reply = _read_reply()

@@ -53,6 +53,29 @@ def cache_salt() -> bytes:
     return f"{CACHE_FORMAT}:{__version__}:{newest}".encode()
 
 
+def through_cache(name: str, parts: Sequence[bytes], read: Callable[[bytes], T], make: Callable[[], tuple[T, bytes | None]]) -> T:
+    """A value kept in the cache folder as `{name}-{key}.msgpack`, the key made of `cache_salt()` and `parts`.
+
+    `read` turns the file's bytes back into the value; when the file is missing, unreadable, stale
+    or damaged (`read` raises ValueError, TypeError, KeyError or a msgspec DecodeError), `make()`
+    gives the value and the bytes to keep (None: nothing is written), and the file is written in
+    place of any older `{name}-*.msgpack`. The rubric, lexicon-group and coder caches go through here.
+    """
+    import msgspec
+
+    from empathy_coach.paths import cache_home, content_key, write_cache
+
+    cache_file = cache_home() / f"{name}-{content_key(cache_salt(), *parts)}.msgpack"
+    try:
+        return read(cache_file.read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, msgspec.DecodeError):
+        pass
+    value, data = make()
+    if data is not None:
+        write_cache(cache_file, data, f"{name}-*.msgpack")
+    return value
+
+
 @cache
 def builtin_rubric(name: str) -> m.Rubric:
     """A built-in rubric, from a MessagePack cache keyed by its text (YAML costs start-up time).
@@ -60,22 +83,21 @@ def builtin_rubric(name: str) -> m.Rubric:
     The cache keeps the rubric's Structs by class (`pack`): decoding them against the Rubric type
     would first make msgspec read every model's annotations, about 15 ms of a one-shot `score`.
     """
-    from empathy_coach.paths import cache_home, content_key, write_cache
-
     path = builtin_root() / "rubrics" / f"{name}.yaml"
-    raw = path.read_bytes()
-    cache_file = cache_home() / f"rubric-{name}-{content_key(cache_salt(), raw)}.msgpack"
-    try:
-        cached = unpack(cache_file.read_bytes())
-        if isinstance(cached, m.Rubric):
-            return cached
-    except (OSError, ValueError, TypeError, KeyError):
-        pass
-    from empathy_coach.banks.loader import load_file
 
-    rubric: m.Rubric = load_file(path, "rubric", source="built-in").value
-    write_cache(cache_file, pack(rubric), f"rubric-{name}-*.msgpack")
-    return rubric
+    def read(data: bytes) -> m.Rubric:
+        cached = unpack(data)
+        if not isinstance(cached, m.Rubric):
+            raise ValueError("not a cached rubric")
+        return cached
+
+    def make() -> tuple[m.Rubric, bytes]:
+        from empathy_coach.banks.loader import load_file
+
+        rubric: m.Rubric = load_file(path, "rubric", source="built-in").value
+        return rubric, pack(rubric)
+
+    return through_cache(f"rubric-{name}", [path.read_bytes()], read, make)
 
 
 # MessagePack extension codes of the caches' own values.
@@ -179,22 +201,15 @@ def cached_build(prefix: str, names: Sequence[str], build: Callable[[], T], dump
     Parts of the data that `dump` wraps with `defer` come back to `load` as `Deferred`, decoded when called.
     Compiling (stemming every phrase into tries) costs far more than a one-shot `score` may spend.
     """
-    import msgspec
-
-    from empathy_coach.paths import cache_home, content_key, write_cache
-
-    parts = [cache_salt()]
+    parts: list[bytes] = []
     for name in names:
         parts += [name.encode(), builtin_lexicon_path(name).read_bytes()]
-    label = "+".join(names)
-    cache_file = cache_home() / f"{prefix}-{label}-{content_key(*parts)}.msgpack"
-    try:
-        return load(unpack(cache_file.read_bytes()))
-    except (OSError, ValueError, KeyError, TypeError, msgspec.DecodeError):
-        pass
-    value = build()
-    write_cache(cache_file, pack(dump(value)), f"{prefix}-{label}-*.msgpack")
-    return value
+
+    def make() -> tuple[T, bytes]:
+        value = build()
+        return value, pack(dump(value))
+
+    return through_cache(f"{prefix}-{'+'.join(names)}", parts, lambda data: load(unpack(data)), make)
 
 
 def builtin_coder_weights_path() -> Path:
@@ -277,35 +292,33 @@ def builtin_coder_data() -> dict[str, Any]:
     """
     import msgspec
 
-    from empathy_coach.paths import cache_home, content_key, write_cache
-
     path = builtin_coder_weights_path()
     status = path.stat()
     # ctime cannot be set back by a copy that keeps times (cp -p, rsync -a, os.utime): any rewrite moves it.
     identity = f"{path}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns}:{status.st_ctime_ns}"
-    key = content_key(cache_salt(), identity.encode("utf-8", "surrogatepass"))
-    cache_file = cache_home() / f"coder-{key}.msgpack"
-    try:
-        head, buckets = msgspec.msgpack.decode(cache_file.read_bytes(), type=tuple[dict[str, Any], list[memoryview]])
+
+    def read(data: bytes) -> dict[str, Any]:
+        head, buckets = msgspec.msgpack.decode(data, type=tuple[dict[str, Any], list[memoryview]])
         size = head.pop("rows")
         if not isinstance(size, int) or "weights" in head:
             raise ValueError("not a coder cache")
         head["weights"] = EncodedRows(buckets, size, path)
         return head
-    except (OSError, ValueError, KeyError, msgspec.DecodeError):
-        pass
-    data = read_coder_file(path)
-    rows = data.get("weights")
-    if not isinstance(rows, dict):
-        return data  # not a coder file: the caller says what is wrong with it
-    count = max(1, len(rows) // ROWS_PER_BUCKET)
-    grouped: list[dict[str, Any]] = [{} for _ in range(count)]
-    for name, row in rows.items():
-        grouped[_bucket_of(name, count)][name] = row
-    head = {k: v for k, v in data.items() if k != "weights"} | {"rows": len(rows)}
-    encoded = [msgspec.msgpack.encode(bucket) for bucket in grouped]
-    write_cache(cache_file, msgspec.msgpack.encode((head, encoded)), "coder-*.msgpack")
-    return data
+
+    def make() -> tuple[dict[str, Any], bytes | None]:
+        data = read_coder_file(path)
+        rows = data.get("weights")
+        if not isinstance(rows, dict):
+            return data, None  # not a coder file: the caller says what is wrong with it
+        count = max(1, len(rows) // ROWS_PER_BUCKET)
+        grouped: list[dict[str, Any]] = [{} for _ in range(count)]
+        for name, row in rows.items():
+            grouped[_bucket_of(name, count)][name] = row
+        head = {k: v for k, v in data.items() if k != "weights"} | {"rows": len(rows)}
+        encoded = [msgspec.msgpack.encode(bucket) for bucket in grouped]
+        return data, msgspec.msgpack.encode((head, encoded))
+
+    return through_cache("coder", [identity.encode("utf-8", "surrogatepass")], read, make)
 
 
 MAX_CODER_BYTES = 256 * 1024 * 1024  # the built-in file is about 1 MB; a bigger file is not a coder file

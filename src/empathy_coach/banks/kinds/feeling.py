@@ -72,7 +72,9 @@ def evaluate(rule: FeelingRule, ctx: ReplyContext) -> Outcome | None:
             continue
         credit = 0.0
         for word, target in targets:
-            if entry.word == word.lower() or ctx.stem(entry.word) in target_stems and len(ctx.words(entry.word)) == 1:
+            # A one-word entry counts by its stem; a phrase ("worn out") only as said: stemming a phrase would find
+            # nothing, and would load the stemmer for a word no cache knows.
+            if entry.word == word.lower() or len(ctx.words(entry.word)) == 1 and ctx.stem(entry.word) in target_stems:
                 credit = 1.0
                 break
             if target is not None and target.family == entry.family:
